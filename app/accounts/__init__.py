@@ -1,0 +1,1 @@
+"""Users, roles and (later) sessions, registration, login and 2FA."""

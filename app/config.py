@@ -1,0 +1,148 @@
+"""Settings: the only module that reads os.environ."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EMBEDDED_DATABASE_URL = "postgresql:///contact_centre?host=/var/run/postgresql"
+EMBEDDED_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+class ConfigError(RuntimeError):
+    """The settings are unsafe or inconsistent for the chosen mode."""
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
+    """Build the Flask config from the environment, then apply overrides (tests)."""
+    env = os.environ if environ is None else environ
+    port = env.get("PORT", "5000")
+    database_url = sqlalchemy_url(env.get("DATABASE_URL") or EMBEDDED_DATABASE_URL)
+    var_dir = Path(env.get("VAR_DIR") or PROJECT_ROOT / "var")
+    smtp_host = env.get("SMTP_HOST", "")
+    cfg: dict = {
+        "APP_ENV": env.get("APP_ENV", "development"),
+        "DEBUG": _flag(env.get("DEBUG")),
+        "SECRET_KEY": env.get("SECRET_KEY", ""),
+        "APP_TIMEZONE": env.get("APP_TIMEZONE", "Europe/Sofia"),
+        "JURISDICTION": env.get("JURISDICTION", "BG"),
+        "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "DATABASE_IS_EMBEDDED": not env.get("DATABASE_URL"),
+        "DEMO": _flag(env.get("DEMO")),
+        "DEMO_PASSWORD": env.get("DEMO_PASSWORD", ""),
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            "connect_args": {"connect_timeout": int(env.get("DATABASE_CONNECT_TIMEOUT", "3"))},
+        },
+        "REDIS_URL": env.get("REDIS_URL") or EMBEDDED_REDIS_URL,
+        "REDIS_TIMEOUT": float(env.get("REDIS_TIMEOUT", "0.5")),
+        "RQ_QUEUE": env.get("RQ_QUEUE", "default"),
+        "RELAY_STALE_AFTER": _seconds(env.get("RELAY_STALE_AFTER", "120")),
+        "RELAY_INTERVAL": _seconds(env.get("RELAY_INTERVAL", "15")),
+        "SMTP_HOST": smtp_host or "127.0.0.1",
+        "SMTP_PORT": int(env.get("SMTP_PORT") or ("8025" if not smtp_host else "25")),
+        "SMTP_SECURITY": env.get("SMTP_SECURITY", "none"),
+        "SMTP_USER": env.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "30")),
+        "MAIL_SINK": not smtp_host,
+        "MAIL_FROM": env.get("MAIL_FROM", "Контактен център <noreply@contact-centre.example.org>"),
+        "MAIL_REPLY_TO": env.get("MAIL_REPLY_TO", ""),
+        "MAIL_DAILY_LIMIT_PER_ADDRESS": int(env.get("MAIL_DAILY_LIMIT_PER_ADDRESS", "3")),
+        "VAR_DIR": str(var_dir),
+        "MAIL_DIR": str(var_dir / "mail"),
+        "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(var_dir / "uploads"),
+        "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
+        "TILE_URL": env.get("TILE_URL", ""),
+        "TILE_ATTRIBUTION": env.get("TILE_ATTRIBUTION", ""),
+        "BABEL_DEFAULT_LOCALE": "bg",
+        "BABEL_DEFAULT_TIMEZONE": env.get("APP_TIMEZONE", "Europe/Sofia"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "LANGUAGES": ("bg", "en", "ru"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 40 * 1024 * 1024,
+        "SERVICE_TARGET_DAYS": int(env.get("SERVICE_TARGET_DAYS", "30")),
+    }
+    cfg.update(overrides or {})
+    _derive(cfg)
+    return cfg
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Pin the psycopg2 driver: SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
+def _seconds(value: str) -> float:
+    """Parse '120', '1s', '2m' into seconds."""
+    value = value.strip().lower()
+    if value.endswith("ms"):
+        return float(value[:-2]) / 1000
+    if value.endswith("s"):
+        return float(value[:-1])
+    if value.endswith("m"):
+        return float(value[:-1]) * 60
+    return float(value)
+
+
+def _derive(cfg: dict) -> None:
+    """Settings that follow from others: cookie flags from PUBLIC_BASE_URL, a dev secret."""
+    https = urlsplit(cfg["PUBLIC_BASE_URL"]).scheme == "https"
+    cfg.setdefault("SESSION_COOKIE_SECURE", https)
+    cfg["SESSION_COOKIE_SECURE"] = https
+    cfg["SESSION_COOKIE_HTTPONLY"] = True
+    cfg["SESSION_COOKIE_SAMESITE"] = "Lax"
+    cfg["REMEMBER_COOKIE_SECURE"] = https
+    cfg["REMEMBER_COOKIE_HTTPONLY"] = True
+    cfg["PREFERRED_URL_SCHEME"] = "https" if https else "http"
+    timeout = cfg["REDIS_TIMEOUT"]
+    cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"]
+    cfg["RATELIMIT_STORAGE_OPTIONS"] = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+    cfg["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
+    cfg["RATELIMIT_HEADERS_ENABLED"] = True
+    if not cfg["SECRET_KEY"] and cfg["APP_ENV"] != "production":
+        cfg["SECRET_KEY"] = _dev_secret(Path(cfg["VAR_DIR"]))
+
+
+def _dev_secret(var_dir: Path) -> str:
+    """A development secret kept in var/ so sessions survive restarts; never used in production."""
+    path = var_dir / "secret-key"
+    try:
+        return path.read_text().strip()
+    except OSError:
+        key = secrets.token_urlsafe(32)
+        try:
+            var_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(key)
+            path.chmod(0o600)
+        except OSError:
+            pass
+        return key
+
+
+def check_production(cfg: dict) -> None:
+    """Refuse an unsafe production configuration (convention 15)."""
+    if cfg["APP_ENV"] != "production":
+        return
+    problems = []
+    if not cfg.get("SECRET_KEY"):
+        problems.append("SECRET_KEY is not set")
+    if cfg.get("DEBUG"):
+        problems.append("DEBUG is on")
+    if urlsplit(cfg["PUBLIC_BASE_URL"]).scheme != "https":
+        problems.append("PUBLIC_BASE_URL is not https")
+    if problems:
+        raise ConfigError("APP_ENV=production refuses to start: " + "; ".join(problems))

@@ -1,0 +1,1 @@
+"""Departments of the administration, categories, routing rules and memberships."""

@@ -1,0 +1,1 @@
+"""Mail infrastructure below every domain: the outbox, the delivery job, the relay, templates."""

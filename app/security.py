@@ -1,0 +1,45 @@
+"""Security headers on every response: a CSP without inline scripts, and friends."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+
+def content_security_policy(tile_url: str) -> str:
+    """The CSP: our own scripts and styles only; tiles from TILE_URL's host when configured."""
+    img = ["'self'", "data:"]
+    if tile_url:
+        parts = urlsplit(tile_url.replace("{s}", "a"))
+        if parts.scheme and parts.netloc:
+            host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tile_url else parts.netloc
+            img.append(f"{parts.scheme}://{host}")
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        f"img-src {' '.join(img)}",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def init_security(app: Flask) -> None:
+    """Attach the header hook."""
+    csp = content_security_policy(app.config["TILE_URL"])
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response

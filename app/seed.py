@@ -1,0 +1,5 @@
+"""`flask seed demo`: the demo city (Sofia's districts, departments, categories, accounts, signals)."""
+
+from flask.cli import AppGroup
+
+seed_cli = AppGroup("seed", help="Demo data.")

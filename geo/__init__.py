@@ -1,0 +1,1 @@
+"""Areas (districts and the municipality outline), spatial helpers and folium maps."""

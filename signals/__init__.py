@@ -1,0 +1,1 @@
+"""The registry: every item a person files, its routing, workflow, deadlines and access."""

@@ -1,0 +1,95 @@
+"""Who may do what with an item: `can` for one item, `visible` as the SQL predicate for lists.
+
+For every user, `visible(user)` selects exactly the items `can(user, "view", item)`
+allows; public readers go through `public_signals()`. A filer without an account
+proves filer rights with the item's token, passed here as the set of item ids
+whose token the request holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import Select, and_, false, or_, select, true
+
+from app.accounts.models import Role, User
+from app.kinds import PUBLIC_KINDS
+from signals.models import Signal
+
+ACTIONS = ("view", "view_filer_contact", "view_internal_updates", "download_attachment",
+           "reply_as_filer", "act_as_staff")
+
+
+def _known(user) -> User | None:
+    """The user if logged in, else None (anonymous visitors and Flask-Login's anonymous user)."""
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def is_public(item: Signal) -> bool:
+    """Whether everyone may see the item: a public kind, approved, not hidden."""
+    return item.kind in PUBLIC_KINDS and item.text_approved and not item.hidden
+
+
+def _relations(user: User | None, item: Signal, tokens: Collection[int]) -> set[str]:
+    """How the reader stands to the item: filer, staff, manager, registrar, admin."""
+    relations = set()
+    if item.id is not None and item.id in tokens:
+        relations.add("filer")
+    if user is None:
+        return relations
+    if item.user_id is not None and item.user_id == user.id:
+        relations.add("filer")
+    if user.role == Role.admin:
+        relations.add("admin")
+    if user.role == Role.staff and item.department_id in user.department_ids():
+        relations.add("staff")
+    if user.role == Role.operator and item.registered_by_id == user.id:
+        relations.add("registrar")
+    return relations
+
+
+# Which relations grant each action (beyond "view" of a public item, which everyone has).
+GRANTS = {
+    "view": {"filer", "staff", "registrar", "admin"},
+    "view_filer_contact": {"filer", "staff", "registrar", "admin"},
+    "view_internal_updates": {"staff", "admin"},
+    "download_attachment": {"filer", "staff", "registrar", "admin"},
+    "reply_as_filer": {"filer"},
+    "act_as_staff": {"staff", "admin"},
+}
+
+
+def can(user, action: str, item: Signal, *, tokens: Collection[int] = ()) -> bool:
+    """Whether the reader may take the action on the item (tokens: ids whose filer token the request holds)."""
+    if action not in GRANTS:
+        raise ValueError(f"unknown action {action!r}")
+    if action == "view" and is_public(item):
+        return True
+    return bool(_relations(_known(user), item, tokens) & GRANTS[action])
+
+
+def _public_predicate():
+    return and_(Signal.kind.in_(sorted(PUBLIC_KINDS, key=lambda k: k.value)),
+                Signal.text_approved.is_(True), Signal.hidden.is_(False))
+
+
+def visible(user, *, tokens: Collection[int] = ()):
+    """The SQL predicate over Signal selecting exactly what `can(user, "view", …)` allows."""
+    user = _known(user)
+    clauses = [_public_predicate()]
+    if tokens:
+        clauses.append(Signal.id.in_(list(tokens)))
+    if user is not None:
+        if user.role == Role.admin:
+            return true()
+        clauses.append(Signal.user_id == user.id)
+        if user.role == Role.staff and user.department_ids():
+            clauses.append(Signal.department_id.in_(sorted(user.department_ids())))
+        if user.role == Role.operator:
+            clauses.append(Signal.registered_by_id == user.id)
+    return or_(*clauses) if clauses else false()
+
+
+def public_signals() -> Select:
+    """The one helper public readers (map, feeds, API, home page) start from."""
+    return select(Signal).where(_public_predicate())

@@ -1,0 +1,193 @@
+"""Signal (the one registry row for every kind), the filer's contact, history and attachments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Enum, ForeignKey, Index, Integer, String,
+                        Text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.departments.models import Category, Department
+from app.extensions import db
+from app.kinds import Kind
+from geo.models import Area
+from signals.workflow import Status
+
+
+class HiddenReason(str, enum.Enum):
+    """Why a moderator hid a public item (shown on its status card)."""
+
+    spam = "spam"
+    offensive = "offensive"
+    personal_data = "personal_data"
+    duplicate = "duplicate"
+    off_topic = "off_topic"
+
+
+class Signal(db.Model):
+    """One registered item of any kind: problem, question, letter, complaint, proposal, info request."""
+
+    __tablename__ = "signals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    kind: Mapped[Kind] = mapped_column(Enum(Kind, native_enum=False, length=16))
+    status: Mapped[Status] = mapped_column(Enum(Status, native_enum=False, length=32), default=Status.registered)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    location: Mapped[WKBElement | None] = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
+    place_description: Mapped[str] = mapped_column(Text, default="")
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_on: Mapped[date | None] = mapped_column(Date)            # a local date in APP_TIMEZONE
+    period_start: Mapped[date | None] = mapped_column(Date)      # restarts on a ZDOI clarification
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Public kinds: problems unless held, question texts only after staff approve them.
+    text_approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_reason: Mapped[HiddenReason | None] = mapped_column(Enum(HiddenReason, native_enum=False, length=32))
+    filer_token_hash: Mapped[str | None] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    locale: Mapped[str] = mapped_column(String(5), default="bg")
+
+    category: Mapped[Category] = relationship()
+    department: Mapped[Department] = relationship()
+    area: Mapped[Area | None] = relationship()
+    filer: Mapped["FilerContact | None"] = relationship(back_populates="signal", uselist=False,
+                                                        cascade="all, delete-orphan")
+    updates: Mapped[list["Update"]] = relationship(back_populates="signal", order_by="Update.id",
+                                                   cascade="all, delete-orphan")
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="signal", order_by="Attachment.id",
+                                                           cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_signals_location", "location", postgresql_using="gist"),
+        Index("ix_signals_department_status", "department_id", "status"),
+        Index("ix_signals_user_id", "user_id"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Signal {self.number}>"
+
+
+class FilerContact(db.Model):
+    """The sender snapshot: personal data in its own row, never selected by public queries."""
+
+    __tablename__ = "filer_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    person_name: Mapped[str] = mapped_column(String(300), default="")    # three names
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    organisation_seat: Mapped[str] = mapped_column(String(300), default="")
+    eik: Mapped[str] = mapped_column(String(13), default="")             # ЕИК / БУЛСТАТ
+    address: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="bg")
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    signal: Mapped[Signal] = relationship(back_populates="filer")
+
+
+class UpdateKind(str, enum.Enum):
+    """What an entry of the history records."""
+
+    registered = "registered"
+    status_change = "status_change"
+    public_reply = "public_reply"
+    filer_reply = "filer_reply"
+    internal_note = "internal_note"
+    clarification_request = "clarification_request"
+    clarification_answer = "clarification_answer"
+    reroute = "reroute"
+    forward = "forward"
+    decision = "decision"
+    extension = "extension"
+    kind_change = "kind_change"
+    moderation = "moderation"
+    notice = "notice"
+
+
+class Visibility(str, enum.Enum):
+    """Who reads an entry of the history."""
+
+    public = "public"
+    filer = "filer"
+    internal = "internal"
+
+
+class Update(db.Model):
+    """One entry of an item's history; the history page is a query over these."""
+
+    __tablename__ = "updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[UpdateKind] = mapped_column(Enum(UpdateKind, native_enum=False, length=32))
+    visibility: Mapped[Visibility] = mapped_column(Enum(Visibility, native_enum=False, length=16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    old_status: Mapped[Status | None] = mapped_column(Enum(Status, native_enum=False, length=32))
+    new_status: Mapped[Status | None] = mapped_column(Enum(Status, native_enum=False, length=32))
+    body: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+
+    signal: Mapped[Signal] = relationship(back_populates="updates")
+
+
+class Attachment(db.Model):
+    """A file attached to an item (a photo of a problem, a document of a letter); stored outside static/."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
+    update_id: Mapped[int | None] = mapped_column(ForeignKey("updates.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    storage_key: Mapped[str] = mapped_column(String(128), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    signal: Mapped[Signal] = relationship(back_populates="attachments")
+
+
+class RegistryCounter(db.Model):
+    """The last number given per registry code and local year."""
+
+    __tablename__ = "registry_counters"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class CalendarDay(db.Model):
+    """Whether a local date is a working day; filled by `flask calendar sync`, edited by admins."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(16))     # weekend | holiday | workday | admin
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+__all__ = ["Signal", "FilerContact", "Update", "UpdateKind", "Visibility", "Attachment",
+           "RegistryCounter", "CalendarDay", "HiddenReason"]

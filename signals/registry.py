@@ -1,0 +1,73 @@
+"""Registry numbers: the one place that gives them (and where a city plugs in its DMS).
+
+Default scheme <CODE>-<YYYY>-<NNNNNN>, the year in APP_TIMEZONE. allocate() takes a
+transaction-level advisory lock for the kind's code, then reads the clock, then
+bumps the counter, so numbers are gap-free and rise with registration times. The
+lock is held until commit: call allocate() last, after every slow step.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import text
+
+from app import clock
+from app.extensions import db
+from app.kinds import KIND_BY_CODE, Kind
+
+_LOCK_NAMESPACE = 0x52_47  # "RG": keeps our advisory locks apart from anyone else's
+_BUMP = text(
+    "INSERT INTO registry_counters (code, year, last) VALUES (:code, :year, 1) "
+    "ON CONFLICT (code, year) DO UPDATE SET last = registry_counters.last + 1 RETURNING last"
+)
+
+
+def allocate(kind: Kind) -> tuple[str, datetime]:
+    """Give the next number of this kind and the registration time; holds a lock until commit."""
+    code = kind.code
+    session = db.session
+    with session.no_autoflush:
+        session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"),
+                        {"ns": _LOCK_NAMESPACE, "key": _lock_key(code)})
+        registered_at = clock.now()
+        year = clock.local(registered_at).year
+        last = session.execute(_BUMP, {"code": code, "year": year}).scalar_one()
+    return format_number(code, year, last), registered_at
+
+
+def _lock_key(code: str) -> int:
+    return int.from_bytes(code.encode("ascii"), "big")
+
+
+def format_number(code: str, year: int, serial: int) -> str:
+    """The canonical spelling, e.g. SG-2026-000042."""
+    return f"{code}-{year:04d}-{serial:06d}"
+
+
+# Codes typed in Cyrillic: whole-code table first (the Bulgarian phonetic layout and
+# look-alikes), then single look-alike letters for mixed spellings.
+CYRILLIC_CODES = {
+    "СГ": "SG", "ЯН": "QN", "ЛТ": "LT", "ЦП": "CP", "ПР": "PR", "ИР": "IR",  # phonetic layout
+    "СР": "CP",  # look-alikes
+}
+LOOKALIKES = str.maketrans({"А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "І": "I", "К": "K",
+                            "М": "M", "О": "O", "Р": "P", "Ѕ": "S", "Т": "T", "Х": "X"})
+_SHAPE = re.compile(r"^([A-Z]{2})(\d{4})(\d{1,9})$")
+_SEPARATORS = re.compile(r"[\s\-_./№#]+")
+
+
+def normalize(typed: str) -> str | None:
+    """Turn what a person typed into the canonical number, or None if it cannot be one."""
+    compact = _SEPARATORS.sub("", (typed or "").strip().upper())
+    if len(compact) < 2 or len(compact) > 24:
+        return None
+    prefix = CYRILLIC_CODES.get(compact[:2], compact[:2].translate(LOOKALIKES))
+    match = _SHAPE.match(prefix + compact[2:])
+    if not match or match.group(1) not in KIND_BY_CODE:
+        return None
+    serial = int(match.group(3))
+    if serial == 0 or serial > 999_999:
+        return None
+    return format_number(match.group(1), int(match.group(2)), serial)

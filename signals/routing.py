@@ -1,0 +1,103 @@
+"""Routing: which department handles an item, by its category and (where it matters) its district.
+
+The most specific rule wins (category + district, then category). A point on a
+shared boundary belongs to the district with the lowest code. Anything unroutable
+(no rule, outside the municipality outline) goes to the contact centre's triage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geoalchemy2.shape import from_shape
+from shapely.geometry import Point
+from sqlalchemy import select
+
+from app.departments.models import Category, Department, RoutingRule
+from app.extensions import db
+from geo.models import Area, AreaLevel
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an item is: a point (lon, lat), or a district chosen from a list, or nowhere."""
+
+    lon: float | None = None
+    lat: float | None = None
+    area_id: int | None = None
+
+    @property
+    def has_point(self) -> bool:
+        """Whether a point was given."""
+        return self.lon is not None and self.lat is not None
+
+    def geometry(self):
+        """The point as a PostGIS element (SRID 4326), or None."""
+        return from_shape(Point(self.lon, self.lat), srid=4326) if self.has_point else None
+
+
+@dataclass(frozen=True)
+class Route:
+    """The outcome of routing: the department, and the district the item lies in (if known)."""
+
+    department: Department
+    area: Area | None
+    inside: bool  # False when a point lies outside the municipality outline
+
+
+class NoTriageDepartment(RuntimeError):
+    """The configuration lacks the contact centre's triage department."""
+
+
+def triage() -> Department:
+    """The contact centre's triage department: where every unroutable item goes."""
+    department = db.session.scalar(select(Department).where(Department.is_triage.is_(True)))
+    if department is None:
+        raise NoTriageDepartment("no department is marked as triage")
+    return department
+
+
+def district_at(lon: float, lat: float) -> Area | None:
+    """The district covering a point; on a shared boundary, the one with the lowest code."""
+    point = from_shape(Point(lon, lat), srid=4326)
+    return db.session.scalar(
+        select(Area).where(Area.level == AreaLevel.district, Area.geom.ST_Covers(point))
+        .order_by(Area.code).limit(1))
+
+
+def inside_municipality(lon: float, lat: float) -> bool:
+    """Whether a point lies inside the municipality outline (True when no outline is loaded)."""
+    point = from_shape(Point(lon, lat), srid=4326)
+    outlines = select(Area.id).where(Area.level == AreaLevel.municipality)
+    if db.session.scalar(select(outlines.exists())) is False:
+        return True
+    covering = outlines.where(Area.geom.ST_Covers(point))
+    return bool(db.session.scalar(select(covering.exists())))
+
+
+def locate(place: Place) -> tuple[Area | None, bool]:
+    """The district of a place and whether it lies inside the municipality."""
+    if place.has_point:
+        if not inside_municipality(place.lon, place.lat):
+            return None, False
+        return district_at(place.lon, place.lat), True
+    if place.area_id is not None:
+        return db.session.get(Area, place.area_id), True
+    return None, True
+
+
+def route(category: Category, place: Place) -> Route:
+    """The competent department for a category at a place; triage when nothing matches."""
+    area, inside = locate(place)
+    if not inside:
+        return Route(triage(), None, False)
+    candidates = [None] if area is None else [area.id, None]
+    rules = db.session.scalars(
+        select(RoutingRule).where(RoutingRule.category_id == category.id,
+                                  RoutingRule.area_id.in_([a for a in candidates if a is not None])
+                                  | RoutingRule.area_id.is_(None))).all()
+    by_area = {rule.area_id: rule for rule in rules}
+    for key in candidates:
+        if key in by_area:
+            return Route(by_area[key].department, area, True)
+    return Route(triage(), area, True)

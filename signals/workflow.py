@@ -1,0 +1,161 @@
+"""The status vocabulary, the allowed transitions per kind (one table) and the legal labels.
+
+Labels follow the terms of the jurisdiction (BG): the Administrative Procedure Code
+(АПК) for letters, complaints and proposals, and the Access to Public Information
+Act (ЗДОИ) for information requests. Overdue is computed, never a status.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from app.kinds import Kind
+
+
+class Status(str, enum.Enum):
+    """Where an item is in its workflow."""
+
+    registered = "registered"
+    in_progress = "in_progress"
+    awaiting_clarification = "awaiting_clarification"
+    answered = "answered"
+    resolved = "resolved"
+    granted = "granted"
+    partially_granted = "partially_granted"
+    refused = "refused"
+    no_information = "no_information"
+    forwarded = "forwarded"
+    rejected = "rejected"
+    duplicate = "duplicate"
+    left_without_consideration = "left_without_consideration"
+    closed = "closed"
+
+
+S = Status
+# Statuses that end the work on an item; reopening goes back to in_progress.
+FINAL = frozenset({S.answered, S.resolved, S.granted, S.partially_granted, S.refused, S.no_information,
+                   S.forwarded, S.rejected, S.duplicate, S.left_without_consideration, S.closed})
+# Decisions on an info request (ZDOI art. 28, 33, 37).
+DECISIONS = frozenset({S.granted, S.partially_granted, S.refused, S.no_information})
+
+_ACK = {S.in_progress, S.awaiting_clarification, S.forwarded, S.duplicate}
+_REOPEN = {S.in_progress}
+
+TRANSITIONS: dict[Kind, dict[Status, frozenset[Status]]] = {
+    kind: {state: frozenset(targets) for state, targets in table.items()}
+    for kind, table in {
+        Kind.problem: {
+            S.registered: _ACK | {S.rejected, S.resolved},
+            S.in_progress: {S.awaiting_clarification, S.resolved, S.answered, S.forwarded, S.rejected},
+            S.awaiting_clarification: {S.in_progress, S.left_without_consideration},
+            S.resolved: {S.closed} | _REOPEN,
+            S.answered: {S.closed} | _REOPEN,
+            S.forwarded: {S.closed} | _REOPEN,
+            S.rejected: {S.closed} | _REOPEN,
+            S.duplicate: {S.closed} | _REOPEN,
+            S.left_without_consideration: {S.closed} | _REOPEN,
+            S.closed: _REOPEN,
+        },
+        Kind.question: {
+            S.registered: _ACK | {S.answered, S.rejected},
+            S.in_progress: {S.awaiting_clarification, S.answered, S.forwarded, S.rejected},
+            S.awaiting_clarification: {S.in_progress, S.left_without_consideration},
+            S.answered: {S.closed} | _REOPEN,
+            S.forwarded: {S.closed} | _REOPEN,
+            S.rejected: {S.closed} | _REOPEN,
+            S.duplicate: {S.closed} | _REOPEN,
+            S.left_without_consideration: {S.closed} | _REOPEN,
+            S.closed: _REOPEN,
+        },
+        **{kind: {
+            S.registered: _ACK | {S.left_without_consideration},
+            S.in_progress: {S.awaiting_clarification, S.answered, S.forwarded, S.left_without_consideration},
+            S.awaiting_clarification: {S.in_progress, S.left_without_consideration},
+            S.answered: {S.closed} | _REOPEN,
+            S.forwarded: {S.closed} | _REOPEN,
+            S.duplicate: {S.closed} | _REOPEN,
+            S.left_without_consideration: {S.closed} | _REOPEN,
+            S.closed: _REOPEN,
+        } for kind in (Kind.letter, Kind.complaint)},
+        Kind.proposal: {
+            S.registered: _ACK | {S.left_without_consideration},
+            S.in_progress: {S.awaiting_clarification, S.granted, S.refused, S.answered, S.forwarded,
+                            S.left_without_consideration},
+            S.awaiting_clarification: {S.in_progress, S.left_without_consideration},
+            S.granted: {S.closed} | _REOPEN,
+            S.refused: {S.closed} | _REOPEN,
+            S.answered: {S.closed} | _REOPEN,
+            S.forwarded: {S.closed} | _REOPEN,
+            S.duplicate: {S.closed} | _REOPEN,
+            S.left_without_consideration: {S.closed} | _REOPEN,
+            S.closed: _REOPEN,
+        },
+        Kind.info_request: {
+            S.registered: _ACK | DECISIONS | {S.left_without_consideration},
+            S.in_progress: {S.awaiting_clarification, S.forwarded, S.left_without_consideration} | DECISIONS,
+            S.awaiting_clarification: {S.in_progress, S.left_without_consideration},
+            **{decision: {S.closed} | _REOPEN for decision in DECISIONS},
+            S.forwarded: {S.closed} | _REOPEN,
+            S.duplicate: {S.closed} | _REOPEN,
+            S.left_without_consideration: {S.closed} | _REOPEN,
+            S.closed: _REOPEN,
+        },
+    }.items()
+}
+
+
+def allowed(kind: Kind, current: Status) -> frozenset[Status]:
+    """The statuses an item of this kind may move to from the current one."""
+    return TRANSITIONS[kind].get(current, frozenset())
+
+
+def statuses_of(kind: Kind) -> frozenset[Status]:
+    """Every status an item of this kind can be in."""
+    table = TRANSITIONS[kind]
+    return frozenset(table) | frozenset(s for targets in table.values() for s in targets)
+
+
+def is_open(status: Status) -> bool:
+    """Whether work on the item is still due (its deadline runs)."""
+    return status not in FINAL
+
+
+# The glossary: one label per status and locale, in the legal terms of the BG profile.
+LABELS: dict[Status, dict[str, str]] = {
+    S.registered: {"bg": "регистриран", "en": "registered", "ru": "зарегистрирован"},
+    S.in_progress: {"bg": "в процес на разглеждане", "en": "in progress", "ru": "на рассмотрении"},
+    S.awaiting_clarification: {"bg": "изчаква уточнение от подателя", "en": "awaiting clarification from the filer",
+                               "ru": "ожидает уточнения от заявителя"},
+    S.answered: {"bg": "отговорено", "en": "answered", "ru": "дан ответ"},
+    S.resolved: {"bg": "решен", "en": "resolved", "ru": "решён"},
+    S.granted: {"bg": "предоставен достъп", "en": "access granted", "ru": "доступ предоставлен"},
+    S.partially_granted: {"bg": "частичен достъп", "en": "partial access granted",
+                          "ru": "частичный доступ"},
+    S.refused: {"bg": "отказ", "en": "refused", "ru": "отказано"},
+    S.no_information: {"bg": "уведомление за липса на информация", "en": "notice that the information does not exist",
+                       "ru": "уведомление об отсутствии информации"},
+    S.forwarded: {"bg": "препратено по компетентност", "en": "forwarded to the competent authority",
+                  "ru": "направлено по компетенции"},
+    S.rejected: {"bg": "отхвърлен", "en": "rejected", "ru": "отклонён"},
+    S.duplicate: {"bg": "дублиран сигнал", "en": "duplicate", "ru": "дубликат"},
+    S.left_without_consideration: {"bg": "оставено без разглеждане", "en": "left without consideration",
+                                   "ru": "оставлено без рассмотрения"},
+    S.closed: {"bg": "приключен", "en": "closed", "ru": "закрыт"},
+}
+# Where the law names a decision differently for a kind (АПК art. 118 for proposals).
+KIND_LABELS: dict[tuple[Kind, Status], dict[str, str]] = {
+    (Kind.proposal, S.granted): {"bg": "предложението е прието", "en": "proposal accepted", "ru": "предложение принято"},
+    (Kind.proposal, S.refused): {"bg": "предложението е отхвърлено", "en": "proposal rejected",
+                                 "ru": "предложение отклонено"},
+}
+TACIT_REFUSAL = {
+    "bg": "мълчалив отказ — може да се обжалва в едномесечен срок",
+    "en": "tacit refusal — may be appealed within one month",
+    "ru": "молчаливый отказ — может быть обжалован в течение одного месяца",
+}
+
+
+def label(status: Status, locale: str = "bg", kind: Kind | None = None) -> str:
+    """The status in the legal terms of the jurisdiction, in a locale (falls back to Bulgarian)."""
+    texts = KIND_LABELS.get((kind, status)) or LABELS[status]
+    return texts.get(locale) or texts["bg"]

@@ -1,0 +1,1 @@
+"""Who hears about what: receivers of registry events, later subscriptions and feeds."""
