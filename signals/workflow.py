@@ -115,6 +115,20 @@ def statuses_of(kind: Kind) -> frozenset[Status]:
     return frozenset(table) | frozenset(s for targets in table.values() for s in targets)
 
 
+def path_to(kind: Kind, target: Status) -> list[Status]:
+    """The shortest sequence of transitions from registered to a status (seed data, tests)."""
+    paths, queue = {Status.registered: []}, [Status.registered]
+    while queue:
+        state = queue.pop(0)
+        if state == target:
+            return paths[state]
+        for nxt in sorted(allowed(kind, state), key=lambda s: s.value):
+            if nxt not in paths:
+                paths[nxt] = paths[state] + [nxt]
+                queue.append(nxt)
+    raise ValueError(f"{kind.value} never reaches {target.value}")
+
+
 def is_open(status: Status) -> bool:
     """Whether work on the item is still due (its deadline runs)."""
     return status not in FINAL
