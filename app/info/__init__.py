@@ -1,0 +1,1 @@
+"""Public information: services, procedures, regulations, contacts, FAQ, terms, privacy (later issues)."""
