@@ -102,3 +102,14 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(calendar_cli)
     app.cli.add_command(seed_cli)
     register_mail(app)
+    _register_daily_tasks(app)
+
+
+def _register_daily_tasks(app: Flask) -> None:
+    """Tasks the relay runs once per local day (app.mail sits below the domains, so they are named here)."""
+    from app import clock
+    from signals import calendar
+
+    app.extensions["daily_tasks"] = {
+        "calendar-sync": lambda: calendar.sync(clock.today().year, 3),
+    }

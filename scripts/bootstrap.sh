@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Bootstrap for `make run` and `make test`: venv, PostgreSQL+PostGIS, Redis, migrations, demo data.
+# With DATABASE_URL / REDIS_URL set, the matching local service is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE=${1:-run}
+ROOT=$PWD
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+DB_NAME=contact_centre
+PG_SOCKET=/var/run/postgresql
+
+stage_start=$(date +%s)
+stage() {  # stage NAME: print how long the previous stage took, then start the next
+  local now; now=$(date +%s)
+  [ -n "${STAGE:-}" ] && echo "stage ${STAGE}: $((now - stage_start))s"
+  STAGE=$1; stage_start=$now
+}
+
+apt_install() {
+  echo "bootstrap: installing $* with apt"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_venv() {  # ensure_venv EXTRAS: (re)install only when pyproject.toml changed
+  local extras=$1 stamp=".venv/.installed${1:+-$1}"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    .venv/bin/pip install -q --upgrade pip
+    .venv/bin/pip install -q -e ".${extras:+[$extras]}"
+    touch "$stamp"
+  fi
+  .venv/bin/pybabel compile -q -d translations 2>/dev/null || .venv/bin/pybabel compile -d translations >/dev/null
+}
+
+pg_version() { ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1; }
+
+ensure_postgres() {
+  [ -n "${DATABASE_URL:-}" ] && { echo "bootstrap: DATABASE_URL set, local PostgreSQL left alone"; return; }
+  command -v pg_lsclusters >/dev/null || apt_install postgresql
+  local ver; ver=$(pg_version)
+  [ -f "/usr/share/postgresql/$ver/extension/postgis.control" ] || apt_install "postgresql-$ver-postgis-3"
+  if ! pg_lsclusters -h | grep -q "^$ver \+main "; then $SUDO pg_createcluster "$ver" main >/dev/null; fi
+  if ! pg_lsclusters -h | awk -v v="$ver" '$1 == v && $2 == "main" {print $4}' | grep -q online; then
+    echo "bootstrap: starting PostgreSQL $ver"
+    # From / and in its own session: outside make's process group, cwd not in the clone.
+    (cd / && $SUDO setsid pg_ctlcluster --skip-systemctl-redirect "$ver" main start </dev/null >/dev/null 2>&1)
+  fi
+  for _ in $(seq 1 30); do pg_isready -q -h "$PG_SOCKET" && break; sleep 1; done
+  local me; me=$(id -un)
+  if ! (cd / && $SUDO runuser -u postgres -- psql -h "$PG_SOCKET" -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$me'" | grep -q 1); then
+    echo "bootstrap: creating PostgreSQL role $me"
+    (cd / && $SUDO runuser -u postgres -- psql -q -h "$PG_SOCKET" -c "CREATE ROLE \"$me\" SUPERUSER LOGIN")
+  fi
+}
+
+ensure_database() {  # the embedded database, with PostGIS and btree_gist (not trusted: needs a superuser)
+  [ -n "${DATABASE_URL:-}" ] && return
+  if ! psql -h "$PG_SOCKET" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | grep -q 1; then
+    echo "bootstrap: creating database $DB_NAME"
+    createdb -h "$PG_SOCKET" "$DB_NAME"
+  fi
+  psql -q -h "$PG_SOCKET" -d "$DB_NAME" -c "CREATE EXTENSION IF NOT EXISTS postgis; CREATE EXTENSION IF NOT EXISTS btree_gist" \
+    2>&1 | grep -v "already exists" || true
+}
+
+redis_up() { .venv/bin/python -c "import redis; redis.Redis(host='127.0.0.1', port=6379, socket_timeout=1, socket_connect_timeout=1).ping()" 2>/dev/null; }
+
+ensure_redis() {
+  [ -n "${REDIS_URL:-}" ] && { echo "bootstrap: REDIS_URL set, local Redis left alone"; return; }
+  redis_up && return
+  command -v redis-server >/dev/null || apt_install redis-server
+  echo "bootstrap: starting Redis"
+  $SUDO mkdir -p /var/lib/redis /var/log/redis
+  # A daemon in its own session, never a child of make: Ctrl-C on `make run` leaves it running.
+  (cd / && $SUDO setsid redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+      --dir /var/lib/redis --logfile /var/log/redis/contact-centre.log </dev/null >/dev/null 2>&1)
+  for _ in $(seq 1 30); do redis_up && return; sleep 0.5; done
+  echo "bootstrap: Redis did not start" >&2; exit 1
+}
+
+flask() { .venv/bin/flask --app wsgi "$@"; }
+
+case "$MODE" in
+  run)
+    export PORT=${PORT:-5000}
+    export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
+    stage venv; ensure_venv ""
+    stage services; ensure_postgres; ensure_database; ensure_redis
+    stage migrate; flask db upgrade 2>&1 | grep -v "^INFO" || true
+    flask calendar sync
+    if [ -z "${DATABASE_URL:-}" ] || [ -n "${DEMO:-}" ]; then flask seed demo --if-empty; fi
+    stage start
+    mkdir -p var
+    redis_url=${REDIS_URL:-redis://127.0.0.1:6379/0}
+    {
+      echo "web: exec .venv/bin/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$PORT wsgi:app"
+      echo "worker: exec .venv/bin/rq worker --url $redis_url ${RQ_QUEUE:-default}"
+      echo "relay: exec .venv/bin/flask --app wsgi relay"
+      [ -z "${SMTP_HOST:-}" ] && echo "mail: exec .venv/bin/flask --app wsgi mailsink"
+    } > var/Procfile
+    echo "bootstrap: serving on $PUBLIC_BASE_URL (Ctrl-C stops the web server, worker, relay and mail sink)"
+    exec .venv/bin/honcho start -f var/Procfile -d "$ROOT"
+    ;;
+  test)
+    stage venv; ensure_venv test
+    stage services
+    ensure_postgres; ensure_redis
+    [ -x /usr/bin/chromium ] || apt_install chromium
+    test_url=${TEST_DATABASE_URL:-postgresql:///contact_centre_test?host=$PG_SOCKET}
+    test_db=${test_url##*/}; test_db=${test_db%%\?*}
+    case "$test_db" in *_test) ;; *) echo "make test: refusing database '$test_db': its name must end in _test" >&2; exit 2;; esac
+    stage lint; .venv/bin/lint-imports --no-cache
+    stage tests
+    rc=0; .venv/bin/pytest ${PYTEST_ARGS:-} || rc=$?
+    stage done
+    [ "$rc" -eq 5 ] && echo "make test: pytest collected no tests: that is a failure" >&2
+    exit "$rc"
+    ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
