@@ -78,7 +78,10 @@ def send(message: EmailMessage) -> str:
         code, text = server.rcpt(recipient)
         if code not in (250, 251):
             raise smtplib.SMTPRecipientsRefused({recipient: (code, text)})
-        code, text = server.data(message.as_bytes())  # raises SMTPDataError unless 250
+        # smtplib sends bytes as they are: SMTP needs CRLF line ends.
+        code, text = server.data(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
+        if code != 250:
+            raise smtplib.SMTPDataError(code, text)
         return f"{code} {text.decode(errors='replace')}"[:1000]
     finally:
         try:
