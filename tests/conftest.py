@@ -6,4 +6,5 @@ Fixture modules live in tests/fixtures/ and are loaded as plugins here.
 pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.factories",
+    "tests.fixtures.services",
 ]

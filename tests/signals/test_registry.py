@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app import clock
-from app.departments.models import Category, Department, RoutingRule
+from app.departments.models import Category
 from app.extensions import db
 from app.kinds import Kind
 from signals import registry, services
@@ -16,19 +16,8 @@ from signals.models import Signal
 from signals.routing import Place
 
 
-def _committed_category() -> int:
-    triage = Department(code="TRIAGE", name_bg="Контактен център", is_triage=True)
-    roads = Department(code="ROADS", name_bg="Пътища")
-    category = Category(code="potholes", kind=Kind.problem, department=roads, name_bg="Дупки")
-    db.session.add_all([triage, roads, category])
-    db.session.flush()
-    db.session.add(RoutingRule(category_id=category.id, department_id=roads.id))
-    db.session.commit()
-    return category.id
-
-
-def test_twenty_threads_get_gap_free_numbers_rising_with_time(app, committed):
-    category_id = _committed_category()
+def test_twenty_threads_get_gap_free_numbers_rising_with_time(app, committed_category):
+    category_id = committed_category
     numbers, errors = [], []
     barrier = threading.Barrier(20)
 
