@@ -33,8 +33,9 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = "file" if self.index is None else f"feature {self.index}"
-        return f"{where}: {self.reason}"
+        if self.index is None:
+            return f"whole file: {self.reason}"
+        return f"feature {self.index + 1} (index {self.index}): {self.reason}"
 
 
 @dataclass
@@ -58,13 +59,13 @@ class ParsedArea:
     geometry: MultiPolygon
 
 
-def _crs_problem(collection: dict) -> Problem | None:
-    crs = collection.get("crs")
-    if crs is None:
+def _crs_error(member: object) -> str | None:
+    """Why a GeoJSON (2008) `crs` member is refused, or None when absent or CRS84/EPSG:4326."""
+    if member is None:
         return None
-    name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
+    name = (member.get("properties") or {}).get("name") if isinstance(member, dict) else None
     if name not in ACCEPTED_CRS:
-        return Problem(None, f"coordinate reference system {name!r} is not CRS84/EPSG:4326 (lon, lat)")
+        return f"declares coordinate reference system {name!r}; only CRS84/EPSG:4326 (lon, lat) is accepted"
     return None
 
 
@@ -77,7 +78,12 @@ def _coordinates(geometry) -> Iterable[tuple[float, float]]:
 
 
 def parse_feature(index: int, feature: dict, bounds: tuple[float, float, float, float] | None) -> ParsedArea:
-    """Validate one feature; raises Problem-carrying ValueError."""
+    """Validate one feature; raises ValueError saying what is wrong with it."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise ValueError("not a GeoJSON Feature")
+    for member in (feature.get("crs"), (feature.get("geometry") or {}).get("crs")):
+        if error := _crs_error(member):
+            raise ValueError(error)
     props = feature.get("properties") or {}
     code = str(props.get("code") or "").strip()
     if not code:
@@ -110,12 +116,12 @@ def parse(path: Path, bounds=None, progress: Callable[[int], None] | None = None
     try:
         collection = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AreaImportError([Problem(None, f"cannot read GeoJSON: {exc}")]) from exc
+        raise AreaImportError([Problem(None, f"cannot read GeoJSON: {exc}")]) from None
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise AreaImportError([Problem(None, "not a GeoJSON FeatureCollection")])
-    crs = _crs_problem(collection)
+    crs = _crs_error(collection.get("crs"))
     if crs:
-        raise AreaImportError([crs])
+        raise AreaImportError([Problem(None, crs)])
     parsed, problems, seen = [], [], set()
     for index, feature in enumerate(collection.get("features") or []):
         try:
@@ -125,7 +131,8 @@ def parse(path: Path, bounds=None, progress: Callable[[int], None] | None = None
             seen.add(area.code)
             parsed.append(area)
         except ValueError as exc:
-            problems.append(Problem(index, str(exc)))
+            code = str((feature.get("properties") or {}).get("code", "")) if isinstance(feature, dict) else ""
+            problems.append(Problem(index, f"code {code!r}: {exc}" if code else str(exc)))
         if progress:
             progress(1)
     if not parsed and not problems:

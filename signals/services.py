@@ -91,7 +91,7 @@ def register(kind: Kind, data: SignalInput, user: User | None = None, *,
         raise InvalidInput("this kind is filed by registered users only")
     route = routing.route(data.category, data.place)
     signal = Signal(kind=kind, status=Status.registered, category=data.category, department=route.department,
-                    area=route.area, location=data.place.geometry() if route.inside else None,
+                    area=route.area, location=data.place.geometry(),
                     title=data.title.strip(), description=data.description.strip(),
                     place_description=data.place_description.strip(), submission_key=data.submission_key,
                     text_approved=(kind == Kind.problem and not data.held), locale=data.locale,
