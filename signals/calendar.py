@@ -42,3 +42,10 @@ def sync(center_year: int, span: int = 3, country: str = "BG") -> int:
         where=(CalendarDay.source != "admin"))
     db.session.execute(stmt)
     return len(rows)
+
+
+def set_day(day: date, working: bool, note: str = "") -> None:
+    """An admin's decision for one date (a non-working day, a working Saturday); kept by sync()."""
+    stmt = insert(CalendarDay).values(day=day, working=working, source="admin", note=note[:200])
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=[CalendarDay.day], set_={"working": working, "source": "admin", "note": note[:200]}))
