@@ -40,65 +40,43 @@ DECISIONS = frozenset({S.granted, S.partially_granted, S.refused, S.no_informati
 
 _ACK = {S.in_progress, S.awaiting_clarification, S.forwarded, S.duplicate}
 _REOPEN = {S.in_progress}
+_CLARIFY = {S.awaiting_clarification: {S.in_progress, S.left_without_consideration}}
 
+
+def _closable(*finals: Status) -> dict[Status, set[Status]]:
+    """Final statuses close or reopen; a closed item may reopen."""
+    return {**{final: {S.closed} | _REOPEN for final in finals}, S.closed: _REOPEN}
+
+
+_ENDINGS = (S.forwarded, S.duplicate, S.left_without_consideration)
 TRANSITIONS: dict[Kind, dict[Status, frozenset[Status]]] = {
     kind: {state: frozenset(targets) for state, targets in table.items()}
     for kind, table in {
         Kind.problem: {
             S.registered: _ACK | {S.rejected, S.resolved},
             S.in_progress: {S.awaiting_clarification, S.resolved, S.answered, S.forwarded, S.rejected},
-            S.awaiting_clarification: {S.in_progress, S.left_without_consideration},
-            S.resolved: {S.closed} | _REOPEN,
-            S.answered: {S.closed} | _REOPEN,
-            S.forwarded: {S.closed} | _REOPEN,
-            S.rejected: {S.closed} | _REOPEN,
-            S.duplicate: {S.closed} | _REOPEN,
-            S.left_without_consideration: {S.closed} | _REOPEN,
-            S.closed: _REOPEN,
+            **_CLARIFY, **_closable(S.resolved, S.answered, S.rejected, *_ENDINGS),
         },
         Kind.question: {
             S.registered: _ACK | {S.answered, S.rejected},
             S.in_progress: {S.awaiting_clarification, S.answered, S.forwarded, S.rejected},
-            S.awaiting_clarification: {S.in_progress, S.left_without_consideration},
-            S.answered: {S.closed} | _REOPEN,
-            S.forwarded: {S.closed} | _REOPEN,
-            S.rejected: {S.closed} | _REOPEN,
-            S.duplicate: {S.closed} | _REOPEN,
-            S.left_without_consideration: {S.closed} | _REOPEN,
-            S.closed: _REOPEN,
+            **_CLARIFY, **_closable(S.answered, S.rejected, *_ENDINGS),
         },
         **{kind: {
             S.registered: _ACK | {S.left_without_consideration},
             S.in_progress: {S.awaiting_clarification, S.answered, S.forwarded, S.left_without_consideration},
-            S.awaiting_clarification: {S.in_progress, S.left_without_consideration},
-            S.answered: {S.closed} | _REOPEN,
-            S.forwarded: {S.closed} | _REOPEN,
-            S.duplicate: {S.closed} | _REOPEN,
-            S.left_without_consideration: {S.closed} | _REOPEN,
-            S.closed: _REOPEN,
+            **_CLARIFY, **_closable(S.answered, *_ENDINGS),
         } for kind in (Kind.letter, Kind.complaint)},
         Kind.proposal: {
             S.registered: _ACK | {S.left_without_consideration},
             S.in_progress: {S.awaiting_clarification, S.granted, S.refused, S.answered, S.forwarded,
                             S.left_without_consideration},
-            S.awaiting_clarification: {S.in_progress, S.left_without_consideration},
-            S.granted: {S.closed} | _REOPEN,
-            S.refused: {S.closed} | _REOPEN,
-            S.answered: {S.closed} | _REOPEN,
-            S.forwarded: {S.closed} | _REOPEN,
-            S.duplicate: {S.closed} | _REOPEN,
-            S.left_without_consideration: {S.closed} | _REOPEN,
-            S.closed: _REOPEN,
+            **_CLARIFY, **_closable(S.granted, S.refused, S.answered, *_ENDINGS),
         },
         Kind.info_request: {
             S.registered: _ACK | DECISIONS | {S.left_without_consideration},
             S.in_progress: {S.awaiting_clarification, S.forwarded, S.left_without_consideration} | DECISIONS,
-            S.awaiting_clarification: {S.in_progress, S.left_without_consideration},
-            **{decision: {S.closed} | _REOPEN for decision in DECISIONS},
-            S.forwarded: {S.closed} | _REOPEN,
-            S.duplicate: {S.closed} | _REOPEN,
-            S.left_without_consideration: {S.closed} | _REOPEN,
-            S.closed: _REOPEN,
+            **_CLARIFY, **_closable(*sorted(DECISIONS, key=lambda s: s.value), *_ENDINGS),
         },
     }.items()
 }
