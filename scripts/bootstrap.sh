@@ -30,7 +30,7 @@ ensure_venv() {  # ensure_venv EXTRAS: (re)install only when pyproject.toml chan
     .venv/bin/pip install -q -e ".${extras:+[$extras]}"
     touch "$stamp"
   fi
-  .venv/bin/pybabel compile -q -d translations 2>/dev/null || .venv/bin/pybabel compile -d translations >/dev/null
+  .venv/bin/pybabel compile -d translations >/dev/null 2>&1 || .venv/bin/pybabel compile -d translations
 }
 
 pg_version() { ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1; }
@@ -108,7 +108,7 @@ case "$MODE" in
     ensure_postgres; ensure_redis
     [ -x /usr/bin/chromium ] || apt_install chromium
     test_url=${TEST_DATABASE_URL:-postgresql:///contact_centre_test?host=$PG_SOCKET}
-    test_db=${test_url##*/}; test_db=${test_db%%\?*}
+    test_db=$(.venv/bin/python -c "import sys; from sqlalchemy.engine import make_url; print(make_url(sys.argv[1]).database or '')" "$test_url")
     case "$test_db" in *_test) ;; *) echo "make test: refusing database '$test_db': its name must end in _test" >&2; exit 2;; esac
     stage lint; .venv/bin/lint-imports --no-cache
     stage tests
