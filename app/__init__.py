@@ -80,16 +80,21 @@ def _import_models() -> None:
     import app.audit  # noqa: F401
     import app.departments.models  # noqa: F401
     import app.mail.models  # noqa: F401
+    import app.site_settings  # noqa: F401
     import geo.models  # noqa: F401
     import signals.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
+    import signals.item_views  # noqa: F401  (routes on the signals blueprint)
     from app.health import bp as health_bp
     from signals.views import bp as signals_bp
 
+    from app.info.views import bp as info_bp
+
     app.register_blueprint(health_bp)
     app.register_blueprint(signals_bp)
+    app.register_blueprint(info_bp)
 
 
 def _register_cli(app: Flask) -> None:

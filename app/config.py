@@ -70,8 +70,19 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "LANGUAGES": ("bg", "en", "ru"),
         "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": 40 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,  # three 10 MB photos and the form, with room to say "at most 3"
         "SERVICE_TARGET_DAYS": int(env.get("SERVICE_TARGET_DAYS", "30")),
+        "DATA_CONTROLLER": {
+            "name": env.get("CONTROLLER_NAME", "Столична община"),
+            "address": env.get("CONTROLLER_ADDRESS", "гр. София 1000, ул. „Московска“ 33"),
+            "email": env.get("CONTROLLER_EMAIL", "privacy@example.org"),
+            "dpo_email": env.get("CONTROLLER_DPO_EMAIL", "dpo@example.org"),
+        },
+        "RETENTION_FILER_CONTACT_DAYS": int(env.get("RETENTION_FILER_CONTACT_DAYS", str(2 * 365))),
+        "RETENTION_MAIL_DAYS": int(env.get("RETENTION_MAIL_DAYS", "90")),
+        "PHOTO_PREMODERATION": _flag(env.get("PHOTO_PREMODERATION"), default=True),
+        "FILING_RATE_LIMIT": env.get("FILING_RATE_LIMIT", "10 per hour"),
+        "TRACK_RATE_LIMIT": env.get("TRACK_RATE_LIMIT", "30 per minute"),
     }
     cfg.update(overrides or {})
     _derive(cfg)

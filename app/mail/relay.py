@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 from redis.exceptions import RedisError
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 

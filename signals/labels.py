@@ -1,0 +1,56 @@
+"""Labels shown to readers for kinds, hidden reasons and history entries (through Flask-Babel)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.kinds import Kind
+from app.localized import current_locale
+from signals import workflow
+from signals.models import HiddenReason, Signal, Update, UpdateKind
+from signals.workflow import Status
+
+KINDS = {
+    Kind.problem: _l("problem report"), Kind.question: _l("question"), Kind.letter: _l("letter"),
+    Kind.complaint: _l("complaint"), Kind.proposal: _l("proposal"),
+    Kind.info_request: _l("request for access to public information"),
+}
+HIDDEN = {
+    HiddenReason.spam: _l("spam"), HiddenReason.offensive: _l("offensive content"),
+    HiddenReason.personal_data: _l("personal data"), HiddenReason.duplicate: _l("duplicate"),
+    HiddenReason.off_topic: _l("not a matter for the municipality"),
+}
+UPDATES = {
+    UpdateKind.registered: _l("registered"), UpdateKind.public_reply: _l("reply"),
+    UpdateKind.filer_reply: _l("reply from the filer"), UpdateKind.moderation: _l("reviewed"),
+    UpdateKind.notice: _l("notice"), UpdateKind.reroute: _l("sent to another department"),
+    UpdateKind.extension: _l("deadline extended"), UpdateKind.decision: _l("decision"),
+}
+
+
+def kind_label(kind: Kind) -> str:
+    """The kind, in the reader's language."""
+    return str(KINDS[kind])
+
+
+def hidden_reason_label(reason: HiddenReason | None) -> str:
+    """Why a moderator hid the item."""
+    return str(HIDDEN.get(reason, _l("other")))
+
+
+def status_label_of(signal: Signal, status: Status) -> str:
+    """A status of this item's kind in the legal terms."""
+    return workflow.label(status, current_locale(), signal.kind)
+
+
+def update_label(update: Update) -> str:
+    """What a history entry records."""
+    return str(UPDATES.get(update.kind, update.kind.value))
+
+
+def tacit_refusal() -> str:
+    """The ZDOI tacit-refusal notice."""
+    return workflow.TACIT_REFUSAL.get(current_locale(), workflow.TACIT_REFUSAL["bg"])
+
+
+GLOBALS = {f.__name__: f for f in (kind_label, hidden_reason_label, status_label_of, update_label, tacit_refusal)}
