@@ -35,8 +35,11 @@ def create_app(config: dict | None = None) -> Flask:
     from app.security import init_security
     from app.templating import init_templating
 
+    from app.errors import init_errors
+
     init_security(app)
     init_templating(app)
+    init_errors(app)
     return app
 
 
@@ -102,10 +105,12 @@ def _register_cli(app: Flask) -> None:
     from app.seed import seed_cli
     from geo.cli import areas_cli
     from signals.cli import calendar_cli
+    from signals.moderation_cli import moderate_cli
 
     app.cli.add_command(areas_cli)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(moderate_cli)
     register_mail(app)
     _register_daily_tasks(app)
 
@@ -113,8 +118,9 @@ def _register_cli(app: Flask) -> None:
 def _register_daily_tasks(app: Flask) -> None:
     """Tasks the relay runs once per local day (app.mail sits below the domains, so they are named here)."""
     from app import clock
-    from signals import calendar
+    from signals import calendar, retention
 
     app.extensions["daily_tasks"] = {
         "calendar-sync": lambda: calendar.sync(clock.today().year, 3),
+        "retention-purge": retention.purge,
     }

@@ -1,0 +1,64 @@
+"""`flask moderate ...`: the moderation tool until the console exists."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app import site_settings
+from app.extensions import db
+from signals import moderation, registry
+from signals.models import HiddenReason, Signal
+
+moderate_cli = AppGroup("moderate", help="Approve or hide public items; hold new ones during a spam wave.")
+
+
+def _item(number: str) -> Signal:
+    canonical = registry.normalize(number)
+    signal = db.session.scalar(select(Signal).where(Signal.number == canonical)) if canonical else None
+    if signal is None:
+        raise click.ClickException(f"no item {number!r}")
+    return signal
+
+
+@moderate_cli.command("list")
+def list_command() -> None:
+    """Items waiting for review (texts or photos)."""
+    items = db.session.scalars(moderation.queue()).all()
+    hold = site_settings.get(site_settings.MODERATION_HOLD, False)
+    click.echo(f"hold: {'on' if hold else 'off'}; waiting: {len(items)}")
+    for item in items:
+        photos = sum(not a.approved for a in item.attachments)
+        click.echo(f"{item.number}\t{item.kind.value}\t{'text' if not item.text_approved else '-'}\t"
+                   f"{photos} photo(s)\t{item.title[:60]}")
+
+
+@moderate_cli.command("approve")
+@click.argument("number")
+def approve_command(number: str) -> None:
+    """Publish an item's text and photos."""
+    signal = _item(number)
+    moderation.approve(signal, None)
+    db.session.commit()
+    click.echo(f"{signal.number}: approved")
+
+
+@moderate_cli.command("hide")
+@click.argument("number")
+@click.argument("reason", type=click.Choice([r.value for r in HiddenReason]))
+def hide_command(number: str, reason: str) -> None:
+    """Hide a public item, with a reason category shown on its card."""
+    signal = _item(number)
+    moderation.hide(signal, HiddenReason(reason), None)
+    db.session.commit()
+    click.echo(f"{signal.number}: hidden ({reason})")
+
+
+@moderate_cli.command("hold")
+@click.argument("state", type=click.Choice(["on", "off"]))
+def hold_command(state: str) -> None:
+    """Hold every new public item for review (on), or publish problems at once again (off)."""
+    moderation.set_hold(state == "on", None)
+    db.session.commit()
+    click.echo(f"hold: {state}")

@@ -1,0 +1,52 @@
+"""Per-IP filing limit (also with Redis gone) and the retention purge."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+
+from app import clock, create_app
+from app.extensions import db
+from app.kinds import Kind
+from signals import retention, services
+from signals.workflow import Status
+from tests.signals.formhelpers import form_tokens, report
+
+
+@pytest.mark.parametrize("redis_state", ["up", "stopped"])
+def test_the_filing_after_the_limit_gets_the_429_page(test_config, db_session, create_category, redis_server,
+                                                      redis_state):
+    category = create_category(Kind.problem)
+    app = create_app({**test_config, "REDIS_URL": redis_server.url, "FILING_RATE_LIMIT": "3 per hour"})
+    if redis_state == "stopped":
+        redis_server.stop()
+    client = app.test_client()
+    statuses = []
+    for _ in range(4):
+        started = time.monotonic()
+        response = client.post("/signals/new", data={**form_tokens(client), **report(category.code)})
+        statuses.append(response.status_code)
+        assert time.monotonic() - started < 5
+    assert statuses == [302, 302, 302, 429]
+    assert "Too many requests" in response.get_data(as_text=True) or "Твърде много" in response.get_data(as_text=True)
+
+
+def test_the_purge_anonymises_a_closed_public_items_filer_after_the_retention_time(app, db_session, create_signal,
+                                                                                  create_user):
+    staff = create_user()
+    with clock.frozen(clock.now() - timedelta(days=800)):
+        old = create_signal(Kind.problem, email="old@example.org", person_name="Стар Подател")
+        for status in (Status.in_progress, Status.resolved, Status.closed):
+            services.change_status(old, status, staff)
+    recent = create_signal(Kind.problem, email="new@example.org")
+    for status in (Status.in_progress, Status.resolved, Status.closed):
+        services.change_status(recent, status, staff)
+    open_item = create_signal(Kind.problem, email="open@example.org")
+    counts = retention.purge()
+    assert counts["filer_contacts"] == 1
+    db.session.refresh(old.filer)
+    assert old.filer.email == "" and old.filer.person_name == "" and old.filer.anonymised_at is not None
+    assert recent.filer.email == "new@example.org" and open_item.filer.email == "open@example.org"
+    assert retention.purge()["filer_contacts"] == 0
