@@ -13,7 +13,9 @@ from signals.workflow import Status
 def test_register_snapshots_the_filer_and_starts_the_history(create_signal):
     signal = create_signal(Kind.problem, email="filer@example.org", person_name="Иван Иванов")
     assert signal.filer.email == "filer@example.org" and signal.filer.person_name == "Иван Иванов"
-    assert [(u.kind, u.visibility) for u in signal.updates] == [(UpdateKind.registered, Visibility.public)]
+    assert [(u.kind, u.visibility) for u in signal.updates] == [(UpdateKind.registered, Visibility.public),
+                                                                 (UpdateKind.notice, Visibility.filer)]
+    assert signal.updates[1].delivery_id is not None  # the outbox row is the proof of notice
     assert signal.status == Status.registered and signal.text_approved
     assert signal.filer_token_hash and len(signal.filer_token_hash) == 64
 
