@@ -79,6 +79,7 @@ BAD = {
 @pytest.mark.parametrize("case", list(BAD))
 def test_bad_input_gets_its_message_at_its_field_and_stores_nothing(app, client, potholes, case):
     overrides, files, field, message = BAD[case]
+    client.set_cookie("lang", "en")
     before = _state(app)
     response = _post(client, report(potholes.code, email="filer@example.org", **overrides), files)
     assert response.status_code == 400
