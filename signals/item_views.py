@@ -81,3 +81,19 @@ def track():
     if signal is None:
         return render_template("signals/track.html", typed=typed, missing=True), 404
     return render_template("signals/track.html", typed=typed, signal=signal, today=app_clock.today(), clock=clock)
+
+
+@bp.get("/map/signals.geojson")
+def map_signals():
+    """Public signals as GeoJSON for the map: bbox, days (1–90), category, status; 400 with a JSON error."""
+    from flask import jsonify
+
+    from signals import geojson
+
+    try:
+        query = geojson.parse(request.args)
+    except geojson.BadQuery as bad:
+        return jsonify({"error": bad.code, "message": str(bad)}), 400
+    response = jsonify(geojson.features(query))
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
