@@ -94,10 +94,14 @@ def _register_blueprints(app: Flask) -> None:
     from signals.views import bp as signals_bp
 
     from app.info.views import bp as info_bp
+    from geo.views import bp as maps_bp
+    from geo.views import district_attribution, page_map
 
     app.register_blueprint(health_bp)
     app.register_blueprint(signals_bp)
     app.register_blueprint(info_bp)
+    app.register_blueprint(maps_bp)
+    app.jinja_env.globals.update(page_map=page_map, district_attribution=district_attribution)
 
 
 def _register_cli(app: Flask) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 
 from app import clock as app_clock
@@ -42,8 +43,9 @@ def item(number: str):
     history = [u for u in signal.updates if u.visibility in shown]
     photos = [a for a in signal.attachments if a.approved or access.can(
         current_user, "download_attachment", signal, tokens=held)]
+    point = to_shape(signal.location).coords[0] if signal.location is not None else None
     return render_template("signals/item.html", signal=signal, history=history, photos=photos, filer=filer,
-                           today=app_clock.today(), clock=clock), 200, {"Cache-Control": "private, no-store"}
+                           point=point, today=app_clock.today(), clock=clock), 200, {"Cache-Control": "private, no-store"}
 
 
 @bp.get("/signals/<number>/photos/<int:attachment_id>")

@@ -1,0 +1,57 @@
+// Home page: markers of public signals for the current view, from /map/signals.geojson,
+// clustered and coloured by status. Never embedded in the page: fetched per view.
+(function () {
+  "use strict";
+  var map = window.map_city;
+  var box = document.getElementById("map-signals");
+  if (!map || !box) { return; }
+  var colours = {
+    registered: "#b45309", in_progress: "#1d4ed8", awaiting_clarification: "#7c3aed",
+    resolved: "#15803d", answered: "#15803d", closed: "#4b5563", forwarded: "#0e7490",
+    rejected: "#9f1239", duplicate: "#6b7280", left_without_consideration: "#6b7280"
+  };
+  var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
+  map.addLayer(cluster);
+  var pending = null;
+
+  function popup(p) {
+    var div = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = "/signals/" + encodeURIComponent(p.number);
+    link.textContent = p.number;
+    var category = document.createElement("div");
+    category.textContent = p.category;
+    var status = document.createElement("div");
+    status.textContent = (p.status_label || p.status);
+    div.appendChild(link); div.appendChild(category); div.appendChild(status);
+    return div;
+  }
+
+  function load() {
+    var b = map.getBounds();
+    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(5); });
+    var url = "/map/signals.geojson?bbox=" + bbox.join(",") + "&days=30";
+    if (pending) { pending.abort(); }
+    pending = new AbortController();
+    fetch(url, { signal: pending.signal, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+      .then(function (data) {
+        cluster.clearLayers();
+        var markers = data.features.map(function (f) {
+          var c = f.geometry.coordinates;
+          f.properties.status_label = (data.status_labels || {})[f.properties.status];
+          return L.circleMarker([c[1], c[0]], {
+            radius: 7, weight: 2, color: "#ffffff", fillOpacity: 0.9,
+            fillColor: colours[f.properties.status] || "#374151"
+          }).bindPopup(popup(f.properties));
+        });
+        cluster.addLayers(markers);
+        box.setAttribute("data-count", String(markers.length));
+        var note = document.getElementById("map-count");
+        if (note) { note.textContent = note.getAttribute("data-template") + " " + markers.length; }
+      })
+      .catch(function () { /* a newer view replaced this request */ });
+  }
+  map.on("moveend", load);
+  load();
+}());
