@@ -10,6 +10,8 @@
     resolved: "#15803d", answered: "#15803d", closed: "#4b5563", forwarded: "#0e7490",
     rejected: "#9f1239", duplicate: "#6b7280", left_without_consideration: "#6b7280"
   };
+  // Without tiles no layer tells Leaflet a maximum zoom, which clustering needs.
+  if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(19); }
   var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
   map.addLayer(cluster);
   var pending = null;
