@@ -1,0 +1,73 @@
+"""The report loop in Debian's Chromium: by mouse with a photo, by keyboard alone; no other host is contacted."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlsplit
+
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.browser
+
+
+def _photo() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _only_local(tab, base: str) -> None:
+    host = urlsplit(base).netloc
+    assert tab.hosts and set(tab.hosts) == {host}, set(tab.hosts)
+    assert not tab.errors, tab.errors
+
+
+def test_click_the_map_fill_attach_submit_and_find_it_by_number(tab, live_server):
+    tab.goto(live_server + "/signals/new")
+    tab.wait_for_function("window.map_city !== undefined")
+    box = tab.locator("#map_city").bounding_box()
+    tab.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert tab.input_value("#lat") and tab.input_value("#lon")
+    tab.select_option("#category", "potholes")
+    tab.fill("#title", "Дупка пред блок 12")
+    tab.fill("#description", "Дълбока дупка на платното, колите я заобикалят в насрещното.")
+    tab.set_input_files("#photos", files=[{"name": "dupka.jpg", "mimeType": "image/jpeg", "buffer": _photo()}])
+    tab.click("button[type=submit]")
+    number = tab.locator("#registered-number").inner_text().strip()
+    assert number.startswith("SG-")
+    tab.goto(live_server + "/")
+    tab.fill("#track-number", number.lower().replace("-", " "))
+    tab.click("form.track button")
+    assert number in tab.locator("dl.card").inner_text()
+    _only_local(tab, live_server)
+
+
+def _tab_to(tab, element_id: str, limit: int = 60) -> None:
+    for _ in range(limit):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"#{element_id} cannot be reached with the Tab key")
+
+
+def test_a_report_with_the_keyboard_alone(tab, live_server):
+    tab.goto(live_server + "/signals/new")
+    _tab_to(tab, "category")
+    tab.keyboard.press("ArrowDown")   # the first category after the empty choice
+    chosen = tab.input_value("#category")
+    assert chosen
+    _tab_to(tab, "lat")
+    tab.keyboard.type("42.6945")
+    _tab_to(tab, "lon")
+    tab.keyboard.type("23.3265")
+    _tab_to(tab, "title")
+    tab.keyboard.type("Счупена пейка в градинката")
+    _tab_to(tab, "description")
+    tab.keyboard.type("Пейката до чешмата е счупена и опасна за децата.")
+    _tab_to(tab, "email")
+    tab.keyboard.type("resident@example.org")
+    tab.keyboard.press("Enter")
+    tab.wait_for_selector("#registered-number")
+    assert tab.locator("#registered-number").inner_text().startswith(("SG-", "QN-"))
+    _only_local(tab, live_server)
