@@ -29,7 +29,7 @@ from app.kinds import Kind
 from geo.importer import import_file
 from geo.models import Area, AreaLevel
 from geo.sofia import DISTRICTS_FILE, MUNICIPALITY_FILE
-from signals import services, workflow
+from signals import calendar, services, workflow
 from signals.models import Signal
 from signals.routing import Place
 
@@ -60,6 +60,7 @@ def demo_command(if_empty: bool) -> None:
 
 def seed_demo(rng_seed: int = 2026) -> dict[str, int]:
     """Create whatever part of the demo city is missing (the caller commits)."""
+    calendar.sync(clock.today().year, 3)   # deadlines need the working-day calendar
     counts = {"areas": _areas(), "departments": _departments(), "categories": _categories()}
     counts["rules"] = _rules()
     counts["accounts"] = _accounts()
