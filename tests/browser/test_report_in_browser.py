@@ -71,3 +71,16 @@ def test_a_report_with_the_keyboard_alone(tab, live_server):
     tab.wait_for_selector("#registered-number")
     assert tab.locator("#registered-number").inner_text().startswith(("SG-", "QN-"))
     _only_local(tab, live_server)
+
+
+def test_a_photo_with_a_gps_position_is_offered_as_the_place(tab, live_server):
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (42.0, 41.0, 40.2), 3: "E", 4: (23.0, 19.0, 35.4)}
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(buffer, "JPEG", exif=exif.tobytes())
+    tab.goto(live_server + "/signals/new")
+    tab.set_input_files("#photos", files=[{"name": "gps.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}])
+    tab.wait_for_selector("#photo-gps-note:not([hidden])")
+    assert abs(float(tab.input_value("#lat")) - 42.6945) < 1e-4
+    assert abs(float(tab.input_value("#lon")) - 23.3265) < 1e-4
+    _only_local(tab, live_server)
