@@ -7,24 +7,18 @@ from pathlib import Path
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
-from sqlalchemy import select
 
 from app import clock as app_clock
 from app.extensions import db, limiter
 from signals import access, clock, registry, tokens
-from signals.models import Attachment, Signal, Visibility
+from signals.models import Attachment, Visibility
 from signals.views import bp
-
-
-def _find(number: str) -> Signal | None:
-    canonical = registry.normalize(number)
-    return db.session.scalar(select(Signal).where(Signal.number == canonical)) if canonical else None
 
 
 @bp.get("/signals/<number>")
 def item(number: str):
     """The item page: everything its reader may see; a status card for public items not (yet) shown."""
-    signal = _find(number)
+    signal = registry.find(number)
     if signal is None:
         return render_template("signals/not_found.html", number=number), 404
     if signal.number != number:
@@ -51,7 +45,7 @@ def item(number: str):
 @bp.get("/signals/<number>/photos/<int:attachment_id>")
 def photo(number: str, attachment_id: int):
     """A photo, served through the access rules (unapproved ones only to the filer and staff)."""
-    signal = _find(number)
+    signal = registry.find(number)
     attachment = db.session.get(Attachment, attachment_id) if signal else None
     if attachment is None or attachment.signal_id != signal.id:
         abort(404)
@@ -79,7 +73,7 @@ def track():
     typed = (request.args.get("number") or "").strip()
     if not typed:
         return render_template("signals/track.html", typed=typed), 200
-    signal = _find(typed)
+    signal = registry.find(typed)
     if signal is None:
         return render_template("signals/track.html", typed=typed, missing=True), 404
     return render_template("signals/track.html", typed=typed, signal=signal, today=app_clock.today(), clock=clock)

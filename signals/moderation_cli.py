@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from app import site_settings
 from app.extensions import db
@@ -15,8 +14,7 @@ moderate_cli = AppGroup("moderate", help="Approve or hide public items; hold new
 
 
 def _item(number: str) -> Signal:
-    canonical = registry.normalize(number)
-    signal = db.session.scalar(select(Signal).where(Signal.number == canonical)) if canonical else None
+    signal = registry.find(number)
     if signal is None:
         raise click.ClickException(f"no item {number!r}")
     return signal

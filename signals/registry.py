@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app import clock
 from app.extensions import db
@@ -71,3 +71,13 @@ def normalize(typed: str) -> str | None:
     if serial == 0 or serial > 999_999:
         return None
     return format_number(match.group(1), int(match.group(2)), serial)
+
+
+def find(typed: str):
+    """The item whose number a person typed (any forgiven spelling), or None."""
+    from signals.models import Signal
+
+    canonical = normalize(typed)
+    if canonical is None:
+        return None
+    return db.session.scalar(select(Signal).where(Signal.number == canonical))
