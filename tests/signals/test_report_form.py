@@ -135,3 +135,23 @@ def test_a_repeated_submission_gives_one_item(client, potholes):
     assert first.headers["Location"] == second.headers["Location"]
     assert db.session.scalar(select(func.count()).select_from(Signal)
                              .where(Signal.submission_key == tokens["submission_key"])) == 1
+
+
+def test_the_mailed_link_opened_in_a_fresh_client_shows_the_unapproved_photo(app, client, potholes):
+    response = _post(client, report(potholes.code, email="filer@example.org", title="CANARY-T-55aa",
+                                    description="CANARY-D-66bb описание на проблема", name="CANARY-N-77cc"),
+                     [(jpeg(), "photo.jpg")])
+    assert response.status_code == 302
+    mail = db.session.scalars(select(Delivery).order_by(Delivery.id.desc())).first()
+    for canary in ("CANARY-T-55aa", "CANARY-D-66bb", "CANARY-N-77cc"):
+        assert canary not in mail.subject + mail.body_text + mail.body_html
+    link = re.search(r"http://127\.0\.0\.1:5000(/signals/\S+\?t=\S+)", mail.body_text).group(1)
+    number = link.split("/")[2].split("?")[0]
+    assert number in mail.subject
+    fresh = app.test_client()
+    first = fresh.get(link)
+    assert first.status_code == 302 and "?t=" not in first.headers["Location"]
+    attachment = db.session.scalars(select(Attachment).order_by(Attachment.id.desc())).first()
+    page = fresh.get(f"/signals/{number}").get_data(as_text=True)
+    assert f"/signals/{number}/photos/{attachment.id}" in page
+    assert fresh.get(f"/signals/{number}/photos/{attachment.id}").status_code == 200
