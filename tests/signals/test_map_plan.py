@@ -53,3 +53,10 @@ def test_the_map_statement_uses_an_index(fifty_thousand, bbox):
     plan = "\n".join(row[0] for row in db.session.execute(text("EXPLAIN " + captured[0])))
     assert "Seq Scan on signals" not in plan, plan
     assert "ix_signals_location" in plan or "ix_signals_registered_at" in plan, plan
+
+
+def test_at_most_5000_newest_features_and_truncated(fifty_thousand):
+    body = fifty_thousand.test_client().get("/map/signals.geojson?bbox=23.0,42.4,23.7,42.9&days=90").json
+    times = [f["properties"]["registered_at"] for f in body["features"]]
+    assert len(times) == 5000 and body["truncated"] is True
+    assert times == sorted(times, reverse=True)
