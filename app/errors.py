@@ -10,7 +10,7 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
-        return render_template("errors/429.html", what=getattr(error, "description", "")), 429
+        return render_template("errors/429.html"), 429
 
     @app.errorhandler(404)
     def not_found(error):

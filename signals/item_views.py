@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
 
 from app import clock as app_clock
 from app.extensions import db, limiter
-from signals import access, clock, registry, tokens
+from signals import access, clock, geojson, registry, tokens
 from signals.models import Attachment, Visibility
 from signals.views import bp
 
@@ -82,10 +82,6 @@ def track():
 @bp.get("/map/signals.geojson")
 def map_signals():
     """Public signals as GeoJSON for the map: bbox, days (1–90), category, status; 400 with a JSON error."""
-    from flask import jsonify
-
-    from signals import geojson
-
     try:
         query = geojson.parse(request.args)
     except geojson.BadQuery as bad:
