@@ -43,3 +43,12 @@ def test_public_data_has_a_text_per_locale_falling_back_to_bulgarian(create_depa
     assert department.text("name", "en") == "Cleanliness Directorate"
     assert department.text("name", "ru") == "Дирекция „Чистота“"
     assert department.text("name", "bg") == "Дирекция „Чистота“"
+
+
+@pytest.mark.parametrize("target,expected", [("/track", "/track"), ("https://evil.example/", "/"),
+                                             ("//evil.example", "/")])
+def test_the_language_switch_sets_the_cookie_and_returns_to_a_local_page(client, target, expected):
+    response = client.get("/lang/en", query_string={"next": target})
+    assert response.status_code == 302 and response.headers["Location"] == expected
+    assert "lang=en" in response.headers["Set-Cookie"] and "HttpOnly" in response.headers["Set-Cookie"]
+    assert "Contact centre of Sofia Municipality" in client.get("/").get_data(as_text=True)

@@ -50,3 +50,26 @@ def test_the_purge_anonymises_a_closed_public_items_filer_after_the_retention_ti
     assert old.filer.email == "" and old.filer.person_name == "" and old.filer.anonymised_at is not None
     assert recent.filer.email == "new@example.org" and open_item.filer.email == "open@example.org"
     assert retention.purge()["filer_contacts"] == 0
+
+
+def test_the_purge_empties_old_mail_bodies_and_files_but_keeps_the_proof(app, db_session, create_signal, tmp_path,
+                                                                         monkeypatch):
+    import os
+
+    from app.mail.models import Delivery
+
+    monkeypatch.setitem(app.config, "MAIL_DIR", str(tmp_path))
+    old_file, new_file = tmp_path / "old.eml", tmp_path / "new.eml"
+    old_file.write_text("x")
+    new_file.write_text("y")
+    ninety_one_days = (clock.now() - timedelta(days=91)).timestamp()
+    os.utime(old_file, (ninety_one_days, ninety_one_days))
+    with clock.frozen(clock.now() - timedelta(days=91)):
+        old = create_signal(Kind.problem, email="old@example.org")
+    recent = create_signal(Kind.problem, email="new@example.org")
+    assert retention.purge()["mail_bodies"] == 1
+    old_mail = db.session.scalar(db.select(Delivery).where(Delivery.signal_id == old.id))
+    new_mail = db.session.scalar(db.select(Delivery).where(Delivery.signal_id == recent.id))
+    assert old_mail.body_text == "" and old_mail.body_html == "" and old_mail.bodies_purged_at is not None
+    assert old_mail.recipient and old_mail.subject                  # the proof of notice stays
+    assert new_mail.body_text and not old_file.exists() and new_file.exists()
