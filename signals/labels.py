@@ -43,8 +43,14 @@ def status_label_of(signal: Signal, status: Status) -> str:
     return workflow.label(status, current_locale(), signal.kind)
 
 
+NOTICE_SENT = _l("registration notice sent by email")
+NOTICE_WITHHELD = _l("registration notice not sent: the daily limit of mails to this address was reached")
+
+
 def update_label(update: Update) -> str:
     """What a history entry records."""
+    if update.kind == UpdateKind.notice:
+        return str(NOTICE_WITHHELD if (update.data or {}).get("withheld") else NOTICE_SENT)
     return str(UPDATES.get(update.kind, update.kind.value))
 
 

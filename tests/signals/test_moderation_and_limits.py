@@ -19,20 +19,28 @@ from signals.routing import Place
 def _file(category, email="same@example.org"):
     data = services.SignalInput(category=category, title="Счупена пейка", description="Пейката е счупена.",
                                 place=Place(23.3265, 42.6945), sender=services.Sender(email=email))
-    return intake.file_report(Kind.problem, data, []).signal
+    return intake.file_report(Kind.problem, data, [])
 
 
 def test_a_fourth_mail_a_day_is_withheld_and_the_fifth_after_midnight_goes(app, db_session, create_category):
     category = create_category(Kind.problem)
     with clock.frozen("2026-03-10 23:50"):
-        items = [_file(category) for _ in range(4)]
+        filed = [_file(category) for _ in range(4)]
+        items = [f.signal for f in filed]
     with clock.frozen("2026-03-11 00:10"):
-        fifth = _file(category)
+        fifth = _file(category).signal
     mails = {d.signal_id for d in db.session.scalars(select(Delivery))}
     assert mails == {items[0].id, items[1].id, items[2].id, fifth.id}
     withheld = [u for u in items[3].updates if u.kind == UpdateKind.notice]
     assert withheld and withheld[0].data["withheld"] == "daily_limit"
     assert items[3].number.endswith("000004")
+    holder = app.test_client()
+    holder.set_cookie("lang", "en")
+    holder.get(f"/signals/{items[3].number}?t={filed[3].token}")
+    page = holder.get(f"/signals/{items[3].number}").get_data(as_text=True)
+    assert "registration notice not sent: the daily limit of mails to this address was reached" in page
+    assert "registration notice not sent" not in app.test_client().get(f"/signals/{items[3].number}").get_data(
+        as_text=True)
     proof = [u for u in fifth.updates if u.kind == UpdateKind.notice]
     assert proof[0].delivery_id is not None
 
@@ -40,7 +48,7 @@ def test_a_fourth_mail_a_day_is_withheld_and_the_fifth_after_midnight_goes(app, 
 def test_the_hold_keeps_new_problems_off_public_pages_until_approved(app, db_session, create_category, client):
     category = create_category(Kind.problem)
     moderation.set_hold(True, None)
-    held = _file(category, email="")
+    held = _file(category, email="").signal
     page = client.get(f"/signals/{held.number}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "awaits review" in page and held.title not in page
     on_map = lambda: [f["properties"]["number"] for f in  # noqa: E731
@@ -51,7 +59,7 @@ def test_the_hold_keeps_new_problems_off_public_pages_until_approved(app, db_ses
     assert held.title in client.get(f"/signals/{held.number}").get_data(as_text=True)
     assert held.number in on_map()
     moderation.set_hold(False, None)
-    assert _file(category, email="").text_approved
+    assert _file(category, email="").signal.text_approved
 
 
 def test_hide_shows_the_reason_on_the_card(app, db_session, create_signal, client):
