@@ -29,7 +29,11 @@ def home():
     """The home page: track by number, latest public items."""
     query = (access.public_signals().where(Signal.registered_at >= clock.days_ago(30))
              .order_by(Signal.registered_at.desc()).limit(10))
-    return render_template("signals/home.html", latest=db.session.scalars(query).all())
+    categories = db.session.scalars(select(Category).where(
+        Category.active.is_(True), Category.kind.in_([Kind.problem, Kind.question])).order_by(Category.position)).all()
+    statuses = sorted(workflow.statuses_of(Kind.problem) | workflow.statuses_of(Kind.question), key=lambda s: s.value)
+    return render_template("signals/home.html", latest=db.session.scalars(query).all(), categories=categories,
+                           statuses=[(s.value, workflow.label(s, current_locale())) for s in statuses])
 
 
 @bp.app_template_global()

@@ -5,11 +5,13 @@
   var map = window.map_city;
   var box = document.getElementById("map-signals");
   if (!map || !box) { return; }
-  var colours = {
-    registered: "#b45309", in_progress: "#1d4ed8", awaiting_clarification: "#7c3aed",
-    resolved: "#15803d", answered: "#15803d", closed: "#4b5563", forwarded: "#0e7490",
-    rejected: "#9f1239", duplicate: "#6b7280", left_without_consideration: "#6b7280"
-  };
+  // Colours come from the legend's swatches (site.css), so the legend and the markers never disagree.
+  var colours = {};
+  Array.prototype.forEach.call(document.querySelectorAll(".legend .swatch"), function (swatch) {
+    var status = (swatch.className.match(/status-(\w+)/) || [])[1];
+    if (status) { colours[status] = getComputedStyle(swatch).backgroundColor; }
+  });
+  var filters = document.getElementById("map-filters");
   // Without tiles no layer tells Leaflet a maximum zoom, which clustering needs.
   if (!isFinite(map.getMaxZoom())) { map.setMaxZoom(19); }
   var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
@@ -32,7 +34,11 @@
   function load() {
     var b = map.getBounds();
     var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(5); });
-    var url = "/map/signals.geojson?bbox=" + bbox.join(",") + "&days=30";
+    var params = new URLSearchParams({ bbox: bbox.join(","), days: "30" });
+    if (filters) {
+      new FormData(filters).forEach(function (value, key) { if (value) { params.set(key, value); } });
+    }
+    var url = "/map/signals.geojson?" + params.toString();
     if (pending) { pending.abort(); }
     pending = new AbortController();
     fetch(url, { signal: pending.signal, credentials: "same-origin" })
@@ -55,5 +61,9 @@
       .catch(function () { /* a newer view replaced this request */ });
   }
   map.on("moveend", load);
+  if (filters) {
+    filters.addEventListener("change", load);
+    filters.addEventListener("submit", function (event) { event.preventDefault(); load(); });
+  }
   load();
 }());
