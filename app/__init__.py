@@ -28,18 +28,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     _import_models()
     _register_blueprints(app)
-    _register_cli(app)
+    from app.cli import register_commands
+
+    register_commands(app)
+    _register_daily_tasks(app)
     # Receivers connect to signals.events when imported: the higher layer listens.
     import subscriptions.receivers  # noqa: F401
 
-    from app.security import init_security
-    from app.templating import init_templating
+    from app.web import init_web
 
-    from app.errors import init_errors
-
-    init_security(app)
-    init_templating(app)
-    init_errors(app)
+    init_web(app)
     return app
 
 
@@ -63,8 +61,10 @@ def _init_extensions(app: Flask) -> None:
 
     app.jinja_env.globals["get_locale"] = get_locale
     from app.mail.outbox import install_after_commit_hook
+    from app.unit_of_work import install_file_hooks
 
     install_after_commit_hook(app)
+    install_file_hooks()
 
 
 def select_locale() -> str:
@@ -89,42 +89,28 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import signals.item_views  # noqa: F401  (routes on the signals blueprint)
+    import signals.web
     from app.health import bp as health_bp
-    from signals.views import bp as signals_bp
-
     from app.info.views import bp as info_bp
     from geo.views import bp as maps_bp
     from geo.views import district_attribution, page_map
 
     app.register_blueprint(health_bp)
-    app.register_blueprint(signals_bp)
+    signals.web.register(app)
     app.register_blueprint(info_bp)
     app.register_blueprint(maps_bp)
     app.jinja_env.globals.update(page_map=page_map, district_attribution=district_attribution)
 
 
-def _register_cli(app: Flask) -> None:
-    from app.mail.cli import register as register_mail
-    from app.seed import seed_cli
-    from geo.cli import areas_cli
-    from signals.cli import calendar_cli
-    from signals.moderation_cli import moderate_cli
-
-    app.cli.add_command(areas_cli)
-    app.cli.add_command(calendar_cli)
-    app.cli.add_command(seed_cli)
-    app.cli.add_command(moderate_cli)
-    register_mail(app)
-    _register_daily_tasks(app)
-
-
 def _register_daily_tasks(app: Flask) -> None:
-    """Tasks the relay runs once per local day (app.mail sits below the domains, so they are named here)."""
+    """What app.mail needs from the domains above it, named here: the relay's daily tasks, and the
+    resolver that fills a filer's tracking token into a mail at delivery."""
     from app import clock
-    from signals import calendar, retention
+    from signals import calendar, tokens
+    from signals.services import retention
 
     app.extensions["daily_tasks"] = {
         "calendar-sync": lambda: calendar.sync(clock.today().year, 3),
         "retention-purge": retention.purge,
     }
+    app.extensions["filer_token_for"] = tokens.for_item

@@ -2,7 +2,7 @@
 
 Timestamps are aware UTC datetimes; every calendar question (year, "today",
 daily jobs) is answered in the configured local zone. Tests freeze the clock.
-Deadline rules live in signals/clock.py; this module is the infrastructure part
+Deadline rules live in signals/deadlines.py; this module is the infrastructure part
 that the mail layer needs too.
 """
 

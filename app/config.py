@@ -33,6 +33,10 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "APP_ENV": env.get("APP_ENV", "development"),
         "DEBUG": _flag(env.get("DEBUG")),
         "SECRET_KEY": env.get("SECRET_KEY", ""),
+        # Derives filer tokens (tracking links); its own key, so rotating SECRET_KEY never breaks old links.
+        "FILER_TOKEN_KEY": env.get("FILER_TOKEN_KEY", ""),
+        # Host names accepted besides PUBLIC_BASE_URL's (comma-separated), e.g. a load balancer's health probe.
+        "EXTRA_TRUSTED_HOSTS": [h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()],
         "APP_TIMEZONE": env.get("APP_TIMEZONE", "Europe/Sofia"),
         "JURISDICTION": env.get("JURISDICTION", "BG"),
         "PUBLIC_BASE_URL": (env.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/"),
@@ -82,7 +86,8 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "RETENTION_MAIL_DAYS": int(env.get("RETENTION_MAIL_DAYS", "90")),
         "PHOTO_PREMODERATION": _flag(env.get("PHOTO_PREMODERATION"), default=True),
         "FILING_RATE_LIMIT": env.get("FILING_RATE_LIMIT", "10 per hour"),
-        "TRACK_RATE_LIMIT": env.get("TRACK_RATE_LIMIT", "30 per minute"),
+        # Anonymous lookups by number that miss (unknown, or not visible to the reader), per IP.
+        "LOOKUP_MISS_RATE_LIMIT": env.get("LOOKUP_MISS_RATE_LIMIT", "20 per minute; 200 per day"),
     }
     cfg.update(overrides or {})
     _derive(cfg)
@@ -124,13 +129,25 @@ def _derive(cfg: dict) -> None:
     cfg["RATELIMIT_STORAGE_OPTIONS"] = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
     cfg["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
     cfg["RATELIMIT_HEADERS_ENABLED"] = True
-    if not cfg["SECRET_KEY"] and cfg["APP_ENV"] != "production":
-        cfg["SECRET_KEY"] = _dev_secret(Path(cfg["VAR_DIR"]))
+    if cfg["APP_ENV"] != "production":
+        if not cfg["SECRET_KEY"]:
+            cfg["SECRET_KEY"] = _dev_secret(Path(cfg["VAR_DIR"]), "secret-key")
+        if not cfg["FILER_TOKEN_KEY"]:
+            cfg["FILER_TOKEN_KEY"] = _dev_secret(Path(cfg["VAR_DIR"]), "filer-token-key")
+    cfg["TRUSTED_HOSTS"] = trusted_hosts(cfg)
 
 
-def _dev_secret(var_dir: Path) -> str:
-    """A development secret kept in var/ so sessions survive restarts; never used in production."""
-    path = var_dir / "secret-key"
+def trusted_hosts(cfg: dict) -> list[str]:
+    """PUBLIC_BASE_URL's host, the extra ones, and in development the loopback names: a forged Host gets 400."""
+    hosts = {urlsplit(cfg["PUBLIC_BASE_URL"]).hostname or "", *cfg.get("EXTRA_TRUSTED_HOSTS", [])}
+    if cfg["APP_ENV"] != "production":
+        hosts |= {"localhost", "127.0.0.1"}
+    return sorted(h for h in hosts if h)
+
+
+def _dev_secret(var_dir: Path, name: str) -> str:
+    """A development secret kept in var/ so sessions and links survive restarts; never used in production."""
+    path = var_dir / name
     try:
         return path.read_text().strip()
     except OSError:
@@ -151,6 +168,10 @@ def check_production(cfg: dict) -> None:
     problems = []
     if not cfg.get("SECRET_KEY"):
         problems.append("SECRET_KEY is not set")
+    if not cfg.get("FILER_TOKEN_KEY"):
+        problems.append("FILER_TOKEN_KEY is not set")
+    elif cfg.get("FILER_TOKEN_KEY") == cfg.get("SECRET_KEY"):
+        problems.append("FILER_TOKEN_KEY must differ from SECRET_KEY")
     if cfg.get("DEBUG"):
         problems.append("DEBUG is on")
     if urlsplit(cfg["PUBLIC_BASE_URL"]).scheme != "https":

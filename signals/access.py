@@ -3,21 +3,28 @@
 For every user, `visible(user)` selects exactly the items `can(user, "view", item)`
 allows; public readers go through `public_signals()`. A filer without an account
 proves filer rights with the item's token, passed here as the set of item ids
-whose token the request holds.
+whose token the request holds. Every route about one item asks through the gate
+(signals/web/gate.py), and every refusal is answered by `refuse()`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass, field
 
+from flask import Response
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, false, or_, select, true
 
+from app import audit
 from app.accounts.models import Role, User
 from app.kinds import PUBLIC_KINDS
+from app.web.errors import error_response
 from signals.models import Signal
 
-ACTIONS = ("view", "view_filer_contact", "view_internal_updates", "download_attachment",
+ACTIONS = ("view_status_card", "view", "view_filer_contact", "view_internal_updates", "download_attachment",
            "reply_as_filer", "act_as_staff")
+STAFF_ROLES = frozenset({Role.staff, Role.operator, Role.admin})
 
 
 def _known(user) -> User | None:
@@ -48,8 +55,10 @@ def _relations(user: User | None, item: Signal, tokens: Collection[int]) -> set[
     return relations
 
 
-# Which relations grant each action (beyond "view" of a public item, which everyone has).
+# Which relations grant each action (beyond "view" of a public item, which everyone has, and the
+# status card of any item: number, date, kind, status, due date, as /track shows it).
 GRANTS = {
+    "view_status_card": set(),
     "view": {"filer", "staff", "registrar", "admin"},
     "view_filer_contact": {"filer", "staff", "registrar", "admin"},
     "view_internal_updates": {"staff", "admin"},
@@ -63,7 +72,7 @@ def can(user, action: str, item: Signal, *, tokens: Collection[int] = ()) -> boo
     """Whether the reader may take the action on the item (tokens: ids whose filer token the request holds)."""
     if action not in GRANTS:
         raise ValueError(f"unknown action {action!r}")
-    if action == "view" and is_public(item):
+    if action == "view_status_card" or (action == "view" and is_public(item)):
         return True
     return bool(_relations(_known(user), item, tokens) & GRANTS[action])
 
@@ -93,3 +102,46 @@ def visible(user, *, tokens: Collection[int] = ()):
 def public_signals() -> Select:
     """The one helper public readers (map, feeds, API, home page) start from."""
     return select(Signal).where(_public_predicate())
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is asking about an item: the logged-in user (or None) and the ids whose filer token they hold."""
+
+    user: User | None = None
+    tokens: frozenset[int] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, user, tokens: Collection[int] = ()) -> "Reader":
+        """The reader of a request: Flask-Login's current user (anonymous → None) and held tokens."""
+        return cls(_known(user), frozenset(tokens))
+
+    @property
+    def anonymous(self) -> bool:
+        """No account is logged in (a token may still be held)."""
+        return self.user is None
+
+    def can(self, action: str, item: Signal) -> bool:
+        """access.can for this reader."""
+        return can(self.user, action, item, tokens=self.tokens)
+
+
+def record_read(reader: Reader, item: Signal, action: str) -> bool:
+    """Audit a staff, operator or admin look at a private item (or a download); True when a row was added."""
+    user = reader.user
+    if user is None or user.role not in STAFF_ROLES or item.kind in PUBLIC_KINDS or item.user_id == user.id:
+        return False
+    audit.record(user.id, f"read:{action}", "signal", item.id)
+    return True
+
+
+def refuse(number: str) -> Response:
+    """The one answer to a reader who may not have an item: decided by the number alone, so it is identical
+    for a number that does not exist.
+
+    404 today; private kinds will answer anonymous readers with the login redirect here, once
+    (the kind is in the number's code).
+    """
+    shown = number[:40]
+    return error_response(404, "not_found", _("There is no item with the number “%(typed)s” that you may see.",
+                                              typed=shown), number=shown)

@@ -1,13 +1,21 @@
-"""`flask calendar ...`: the working-day calendar."""
+"""`flask calendar …` (the working-day calendar) and `flask moderate …` (moderation until the console exists).
+
+Commands are views for the terminal: they call one service and commit.
+"""
+
+from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
 from app import clock
 from app.extensions import db
-from signals import calendar
+from signals import calendar, queries, registry
+from signals.models import HiddenReason, Signal
+from signals.services import moderation
 
 calendar_cli = AppGroup("calendar", help="The working-day calendar (calendar_days).")
+moderate_cli = AppGroup("moderate", help="Approve, hide or unhide public items; hold new ones during a spam wave.")
 
 
 @calendar_cli.command("sync")
@@ -17,3 +25,61 @@ def sync_command(span: int) -> None:
     written = calendar.sync(clock.today().year, span)
     db.session.commit()
     click.echo(f"calendar: {written} days synced ({clock.today().year - span}–{clock.today().year + span})")
+
+
+def _item(number: str) -> Signal:
+    signal = registry.find(number)
+    if signal is None:
+        raise click.ClickException(f"no item {number!r}")
+    return signal
+
+
+@moderate_cli.command("list")
+def list_command() -> None:
+    """Items waiting for review (texts or photos)."""
+    items = db.session.scalars(queries.moderation_queue()).all()
+    click.echo(f"hold: {'on' if moderation.hold_is_on() else 'off'}; waiting: {len(items)}")
+    for item in items:
+        photos = sum(not a.approved for a in item.attachments)
+        click.echo(f"{item.number}\t{item.kind.value}\t{'text' if not item.text_approved else '-'}\t"
+                   f"{photos} photo(s)\t{item.title[:60]}")
+
+
+@moderate_cli.command("approve")
+@click.argument("number")
+def approve_command(number: str) -> None:
+    """Publish an item's text and photos."""
+    signal = _item(number)
+    moderation.approve(signal, None)
+    db.session.commit()
+    click.echo(f"{signal.number}: approved")
+
+
+@moderate_cli.command("hide")
+@click.argument("number")
+@click.argument("reason", type=click.Choice([r.value for r in HiddenReason]))
+def hide_command(number: str, reason: str) -> None:
+    """Hide a public item, with a reason category shown on its card."""
+    signal = _item(number)
+    moderation.hide(signal, HiddenReason(reason), None)
+    db.session.commit()
+    click.echo(f"{signal.number}: hidden ({reason})")
+
+
+@moderate_cli.command("unhide")
+@click.argument("number")
+def unhide_command(number: str) -> None:
+    """Show a hidden item again."""
+    signal = _item(number)
+    moderation.unhide(signal, None)
+    db.session.commit()
+    click.echo(f"{signal.number}: shown again")
+
+
+@moderate_cli.command("hold")
+@click.argument("state", type=click.Choice(["on", "off"]))
+def hold_command(state: str) -> None:
+    """Hold every new public item for review (on), or publish problems at once again (off)."""
+    moderation.set_hold(state == "on", None)
+    db.session.commit()
+    click.echo(f"hold: {state}")

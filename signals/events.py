@@ -1,13 +1,30 @@
 """Events of the registry (blinker). Higher layers connect receivers; signals/ never imports them.
 
-Every event is sent inside the transaction that caused it, so receivers add their
-rows (outbox, notices) to the same commit.
+Every event is sent by a service inside the transaction that caused it, after the
+change is flushed, so receivers add their rows (outbox, notices) to the same commit.
+Receivers never build history rows themselves: they call a service
+(e.g. `signals.services.notices.record`). Keywords are documented per event.
 """
 
 from blinker import Namespace
 
 _ns = Namespace()
 
-registered = _ns.signal("registered", doc="A new item was registered; sender is the Signal (flushed, numbered).")
+registered = _ns.signal("registered", doc="""A new item was registered.
 
-ALL = (registered,)
+sender: the Signal (flushed, numbered, routed); actor: the User who filed or registered it, or None.""")
+
+status_changed = _ns.signal("status_changed", doc="""An item moved along its workflow.
+
+sender: the Signal; update: the Update holding old_status and new_status; actor: the User or None.""")
+
+moderated = _ns.signal("moderated", doc="""A moderator approved, hid or unhid a public item.
+
+sender: the Signal; action: "approved" | "hidden" | "unhidden"; update: its Update; actor: the User or None.""")
+
+notice_recorded = _ns.signal("notice_recorded", doc="""A notice to the filer was written into the item's history.
+
+sender: the Signal; update: the notice Update; notice: its name ("registered", "status", …);
+delivery_id: the outbox row that proves it, or None when it was withheld (withheld: the reason).""")
+
+ALL = (registered, status_changed, moderated, notice_recorded)

@@ -1,4 +1,4 @@
-"""Labels shown to readers for kinds, hidden reasons and history entries (through Flask-Babel)."""
+"""Labels readers see for kinds, statuses, hidden reasons and history entries (Flask-Babel), for pages and mail."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.kinds import Kind
 from app.localized import current_locale
-from signals import workflow
+from signals import deadlines, workflow
 from signals.models import HiddenReason, Signal, Update, UpdateKind
 from signals.workflow import Status
 
@@ -43,15 +43,29 @@ def status_label_of(signal: Signal, status: Status) -> str:
     return workflow.label(status, current_locale(), signal.kind)
 
 
-NOTICE_SENT = _l("registration notice sent by email")
-NOTICE_WITHHELD = _l("registration notice not sent: the daily limit of mails to this address was reached")
+NOTICES_SENT = {
+    "registered": _l("registration notice sent by email"), "status": _l("notice of the outcome sent by email"),
+    "hidden": _l("notice of the hiding sent by email"), "unhidden": _l("notice sent by email"),
+}
+NOTICES_WITHHELD = {
+    "registered": _l("registration notice not sent: the daily limit of mails to this address was reached"),
+}
+NOTICE_WITHHELD = _l("notice not sent: the daily limit of mails to this address was reached")
 
 
 def update_label(update: Update) -> str:
     """What a history entry records."""
     if update.kind == UpdateKind.notice:
-        return str(NOTICE_WITHHELD if (update.data or {}).get("withheld") else NOTICE_SENT)
+        notice = (update.data or {}).get("notice", "")
+        if (update.data or {}).get("withheld"):
+            return str(NOTICES_WITHHELD.get(notice, NOTICE_WITHHELD))
+        return str(NOTICES_SENT.get(notice, NOTICES_SENT["unhidden"]))
     return str(UPDATES.get(update.kind, update.kind.value))
+
+
+def status_label(signal: Signal) -> str:
+    """An item's current status in the legal terms, in the current locale."""
+    return workflow.label(signal.status, current_locale(), signal.kind)
 
 
 def tacit_refusal() -> str:
@@ -59,4 +73,15 @@ def tacit_refusal() -> str:
     return workflow.TACIT_REFUSAL.get(current_locale(), workflow.TACIT_REFUSAL["bg"])
 
 
-GLOBALS = {f.__name__: f for f in (kind_label, hidden_reason_label, status_label_of, update_label, tacit_refusal)}
+def is_overdue(signal: Signal) -> bool:
+    """Open and past its due date today."""
+    return deadlines.is_overdue(signal)
+
+
+def is_tacit_refusal(signal: Signal) -> bool:
+    """An information request past its deadline with no decision."""
+    return deadlines.is_tacit_refusal(signal)
+
+
+GLOBALS = {f.__name__: f for f in (kind_label, hidden_reason_label, status_label_of, status_label, update_label,
+                                   tacit_refusal, is_overdue, is_tacit_refusal)}

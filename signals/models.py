@@ -54,7 +54,9 @@ class Signal(db.Model):
     text_approved: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden_reason: Mapped[HiddenReason | None] = mapped_column(Enum(HiddenReason, native_enum=False, length=32))
+    # The filer token is derived (signals/tokens.py); only its generation and sha256 are stored.
     filer_token_hash: Mapped[str | None] = mapped_column(String(64))
+    filer_token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -9,6 +9,7 @@ lock is held until commit: call allocate() last, after every slow step.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import select, text
@@ -55,12 +56,20 @@ CYRILLIC_CODES = {
 LOOKALIKES = str.maketrans({"А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "І": "I", "К": "K",
                             "М": "M", "О": "O", "Р": "P", "Ѕ": "S", "Т": "T", "Х": "X"})
 _SHAPE = re.compile(r"^([A-Z]{2})(\d{4})(\d{1,9})$")
-_SEPARATORS = re.compile(r"[\s\-_./№#]+")
+# Spaces, and every dash or hyphen a keyboard or word processor produces: Unicode's dash punctuation
+# (Pd), the minus sign, the soft hyphen, the hyphen bullet, and invisible joiners pasted with them.
+_DASHES = ("\\-\u058a\u05be\u1400\u1806\u2010-\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030"
+           "\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead\u2212\u00ad\u2043")
+_SEPARATORS = re.compile(f"[\\s{_DASHES}_./№#\u200b-\u200d\u2060\ufeff]+")
+MAX_TYPED = 100
 
 
 def normalize(typed: str) -> str | None:
     """Turn what a person typed into the canonical number, or None if it cannot be one."""
-    compact = _SEPARATORS.sub("", (typed or "").strip().upper())
+    if not typed or len(typed) > MAX_TYPED:
+        return None
+    # NFKC folds full-width letters and digits (ＳＧ２０２６) into their plain forms.
+    compact = _SEPARATORS.sub("", unicodedata.normalize("NFKC", typed).strip().upper())
     if len(compact) < 2 or len(compact) > 24:
         return None
     prefix = CYRILLIC_CODES.get(compact[:2], compact[:2].translate(LOOKALIKES))

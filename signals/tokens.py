@@ -1,42 +1,69 @@
-"""Filer tokens in the browser: `?t=<token>` once, then an item-scoped cookie.
+"""Filer tokens: the proof of filer rights that a tracking link carries, derived and never stored in clear.
 
-The token in a tracking link proves filer rights on one item. The first visit
-checks it, sets a cookie whose path is the item's URL, and redirects to the URL
-without the token, so it leaves the address bar, history and access logs.
+    token = base64url(HMAC-SHA256(FILER_TOKEN_KEY, "<item id>:<generation>") truncated to 128 bits)
+
+FILER_TOKEN_KEY is its own setting, never SECRET_KEY, so rotating session keys
+never breaks an old tracking link. The row keeps the generation and the token's
+sha256; issuing a new token bumps the generation, and every older link stops
+working. Mail bodies hold MAIL_PLACEHOLDER, which the delivery job replaces with
+the current token: a re-send carries the same working link, and nothing at rest
+holds one. In the browser the token lives only in a cookie scoped to the item's
+path (signals/web/gate.py).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 
-from flask import Response, current_app, request
+from flask import current_app
 
+from app.extensions import db
+from app.mail.delivery import FILER_TOKEN_PLACEHOLDER as MAIL_PLACEHOLDER  # noqa: F401 (one source)
 from signals.models import Signal
-from signals.services import hash_token
 
-COOKIE_PREFIX = "ft_"
-MAX_AGE = 2 * 365 * 86400
+TOKEN_BYTES = 16   # 128 bits
 
 
-def cookie_name(signal: Signal) -> str:
-    """The cookie that holds this item's token."""
-    return COOKIE_PREFIX + signal.number.replace("-", "_")
+def derive(item_id: int, generation: int) -> str:
+    """The token of an item's generation (url-safe, 22 characters)."""
+    key = current_app.config["FILER_TOKEN_KEY"].encode()
+    digest = hmac.new(key, f"{item_id}:{generation}".encode(), hashlib.sha256).digest()[:TOKEN_BYTES]
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def hash_token(token: str) -> str:
+    """How a token is stored: its sha256, hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(signal: Signal) -> str:
+    """A new token for the item (its id must be set): bumps the generation, so earlier links stop working."""
+    if signal.id is None:
+        raise ValueError("a token is derived from the item's id: assign it first")
+    signal.filer_token_generation = (signal.filer_token_generation or 0) + 1
+    token = derive(signal.id, signal.filer_token_generation)
+    signal.filer_token_hash = hash_token(token)
+    return token
 
 
 def matches(signal: Signal, token: str | None) -> bool:
-    """Whether a token is this item's current filer token (constant-time)."""
-    if not token or not signal.filer_token_hash:
+    """Whether a token is the item's current one (constant-time)."""
+    if not token or not signal.filer_token_hash or len(token) > 64:
         return False
     return hmac.compare_digest(hash_token(token), signal.filer_token_hash)
 
 
-def held(signal: Signal) -> frozenset[int]:
-    """The ids (this item's, or none) whose filer token the request carries in its cookie."""
-    return frozenset({signal.id}) if matches(signal, request.cookies.get(cookie_name(signal))) else frozenset()
+def current(signal: Signal) -> str | None:
+    """The item's current token, derived again (None for items filed from an account, or after a key change)."""
+    if not signal.filer_token_hash or not signal.filer_token_generation:
+        return None
+    token = derive(signal.id, signal.filer_token_generation)
+    return token if matches(signal, token) else None
 
 
-def remember(response: Response, signal: Signal, token: str) -> Response:
-    """Set the item-scoped cookie holding the token."""
-    response.set_cookie(cookie_name(signal), token, max_age=MAX_AGE, path=f"/signals/{signal.number}",
-                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
-    return response
+def for_item(item_id: int) -> str | None:
+    """The current token of an item by id: what the delivery job puts into a mail's tracking link."""
+    signal = db.session.get(Signal, item_id)
+    return current(signal) if signal is not None else None

@@ -1,43 +1,86 @@
-"""Receivers of signals.events: they decide recipients and add outbox rows in the same transaction."""
+"""Receivers of signals.events: they decide who hears about what and add outbox rows in the same transaction.
+
+Today's recipients are the filers: required notices (registration, an outcome of
+their item, a moderator hiding or showing it) go to the filer whatever their
+subscriptions. A mail to an address given without an account carries only the
+number, date, category, department, status and the tracking link, never text that
+someone typed, and at most MAIL_DAILY_LIMIT_PER_ADDRESS such mails go to one
+address a local day; a withheld notice is written in the item's history. The
+history entry is written by a service (signals.services.notices), never here.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app
 
-from app import clock
 from app.mail import outbox
-from signals import events
-from signals.models import Signal, Update, UpdateKind, Visibility
+from signals import events, labels, tokens, workflow
+from signals.models import Signal, Update
+from signals.services import notices
+from signals.workflow import Status
+
+log = logging.getLogger(__name__)
+# Outcomes the filer is told of whatever their subscriptions; closing after an outcome is not news.
+OUTCOMES = workflow.FINAL - {Status.closed}
 
 
-@events.registered.connect
-def notify_filer_of_registration(signal: Signal, token: str | None = None, **_) -> None:
-    """The registration notice, a required notice: to the filer whatever their subscriptions.
+def _link(signal: Signal) -> str:
+    """The item's address; for a filer without an account, with the token placeholder filled in at delivery."""
+    return f"/signals/{signal.number}" + (f"?t={tokens.MAIL_PLACEHOLDER}" if signal.filer_token_hash else "")
 
-    It carries only number, date, category, department and the tracking link, never
-    text that someone typed, so a mistyped address leaks nothing. An address given
-    without an account gets at most MAIL_DAILY_LIMIT_PER_ADDRESS such mails a local
-    day; a withheld notice is written in the item's history.
-    """
+
+def _required_notice(signal: Signal, notice: str, template: str, context: dict) -> None:
+    """Mail the filer a required notice (or record why it was withheld) and write the proof into the history."""
     filer = signal.filer
     if filer is None or not filer.email:
         return
     unverified = signal.user_id is None
     limit = current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]
     if unverified and outbox.sent_today(filer.email) >= limit:
-        signal.updates.append(Update(kind=UpdateKind.notice, visibility=Visibility.filer, created_at=clock.now(),
-                                     data={"notice": "registered", "withheld": "daily_limit", "limit": limit}))
+        notices.record(signal, notice, withheld="daily_limit", limit=limit)
         return
     locale = filer.locale or "bg"
-    link = f"/signals/{signal.number}" + (f"?t={token}" if token else "")
-    delivery = outbox.add(filer.email, "registered", {
-        "number": signal.number,
-        "registered_at": signal.registered_at,
-        "category": signal.category.text("name", locale),
-        "department": signal.department.text("name", locale),
-        "due_on": signal.due_on,
-        "link": link,
-    }, locale=locale, required=True, unverified=unverified, signal_id=signal.id)
-    # The outbox row is the proof of notice: the history links to it.
-    signal.updates.append(Update(kind=UpdateKind.notice, visibility=Visibility.filer, created_at=clock.now(),
-                                 delivery_id=delivery.id, data={"notice": "registered"}))
+    delivery = outbox.add(filer.email, template, {
+        "number": signal.number, "registered_at": signal.registered_at,
+        "category": signal.category.text("name", locale), "department": signal.department.text("name", locale),
+        "due_on": signal.due_on, "link": _link(signal), **context,
+    }, locale=locale, required=True, unverified=unverified, signal_id=signal.id,
+        filer_link=bool(signal.filer_token_hash))
+    notices.record(signal, notice, delivery_id=delivery.id)
+
+
+@events.registered.connect
+def notify_filer_of_registration(signal: Signal, **_) -> None:
+    """The registration notice: number, date, category, department, due date and the tracking link."""
+    _required_notice(signal, "registered", "registered", {})
+
+
+@events.status_changed.connect
+def notify_filer_of_outcome(signal: Signal, update: Update, **_) -> None:
+    """An outcome (answered, resolved, a decision, forwarded, …) told to the filer in the legal terms."""
+    if update.new_status not in OUTCOMES or update.visibility.value == "internal":
+        return
+    locale = (signal.filer.locale if signal.filer else None) or "bg"
+    _required_notice(signal, "status", "status",
+                     {"status": workflow.label(update.new_status, locale, signal.kind)})
+
+
+@events.moderated.connect
+def notify_filer_of_moderation(signal: Signal, action: str, **_) -> None:
+    """A moderator hid the item (with the reason category) or showed it again; approvals need no mail."""
+    if action not in ("hidden", "unhidden"):
+        return
+    # A lazy label: rendered in the filer's language with the mail.
+    reason = labels.HIDDEN.get(signal.hidden_reason, "") if action == "hidden" else ""
+    _required_notice(signal, action, "moderated", {"action": action, "reason": reason})
+
+
+@events.notice_recorded.connect
+def log_notice(signal: Signal, notice: str, delivery_id: int | None, withheld: str | None = None, **_) -> None:
+    """The operations log of required notices: a withheld one is a warning (the filer was not reached)."""
+    if withheld:
+        log.warning("notice %s for item %s withheld (%s)", notice, signal.id, withheld)
+    else:
+        log.info("notice %s for item %s queued as outbox %s", notice, signal.id, delivery_id)

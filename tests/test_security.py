@@ -61,6 +61,9 @@ def test_proxy_headers_are_trusted_only_when_configured(test_config):
     ({"PUBLIC_BASE_URL": "https://kc.example.org"}, "SECRET_KEY"),
     ({"SECRET_KEY": "x" * 40, "PUBLIC_BASE_URL": "http://kc.example.org"}, "https"),
     ({"SECRET_KEY": "x" * 40, "PUBLIC_BASE_URL": "https://kc.example.org", "DEBUG": "1"}, "DEBUG"),
+    ({"SECRET_KEY": "x" * 40, "PUBLIC_BASE_URL": "https://kc.example.org"}, "FILER_TOKEN_KEY is not set"),
+    ({"SECRET_KEY": "x" * 40, "FILER_TOKEN_KEY": "x" * 40, "PUBLIC_BASE_URL": "https://kc.example.org"},
+     "FILER_TOKEN_KEY must differ"),
 ])
 def test_production_refuses_unsafe_settings(env, problem):
     with pytest.raises(ConfigError, match=problem):
@@ -68,7 +71,8 @@ def test_production_refuses_unsafe_settings(env, problem):
 
 
 def test_production_starts_with_safe_settings(tmp_path):
-    cfg = load(environ={"APP_ENV": "production", "SECRET_KEY": "x" * 40, "PUBLIC_BASE_URL": "https://kc.example.org",
+    cfg = load(environ={"APP_ENV": "production", "SECRET_KEY": "x" * 40, "FILER_TOKEN_KEY": "y" * 40,
+                        "PUBLIC_BASE_URL": "https://kc.example.org",
                         "VAR_DIR": str(tmp_path)})
     app = create_app(cfg)
     assert app.config["SESSION_COOKIE_SECURE"] is True

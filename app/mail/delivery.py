@@ -30,6 +30,26 @@ def message_id(delivery: Delivery) -> str:
     return f"<outbox-{delivery.id}.{int(delivery.created_at.timestamp())}@{domain}>"
 
 
+# The placeholder a stored body holds where the filer's tracking token goes; see signals.tokens.
+FILER_TOKEN_PLACEHOLDER = "[[filer-token]]"
+
+
+def bodies(delivery: Delivery) -> tuple[str, str]:
+    """The text and HTML bodies as sent: the filer's token filled in now, so no stored body ever holds it.
+
+    The token comes from the resolver the app registers (app.extensions["filer_token_for"]: the
+    registry sits above the mail layer). Without a token the link keeps only the item's address.
+    """
+    text, html = delivery.body_text, delivery.body_html
+    if delivery.filer_link:
+        resolve = current_app.extensions.get("filer_token_for")
+        token = resolve(delivery.signal_id) if resolve and delivery.signal_id else None
+        for placeholder, value in ((f"?t={FILER_TOKEN_PLACEHOLDER}", f"?t={token}" if token else ""),
+                                   (FILER_TOKEN_PLACEHOLDER, token or "")):
+            text, html = text.replace(placeholder, value), html.replace(placeholder, value)
+    return text, html
+
+
 def build_message(delivery: Delivery) -> EmailMessage:
     """The MIME message of an outbox row: text plus HTML, auto-submitted, in the row's locale."""
     cfg = current_app.config
@@ -45,9 +65,10 @@ def build_message(delivery: Delivery) -> EmailMessage:
     message["Content-Language"] = delivery.locale
     for name, value in (delivery.headers or {}).items():
         message[name] = value
-    message.set_content(delivery.body_text)
-    if delivery.body_html:
-        message.add_alternative(delivery.body_html, subtype="html")
+    text, html = bodies(delivery)
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
     return message
 
 

@@ -26,6 +26,8 @@ class Delivery(db.Model):
     required: Mapped[bool] = mapped_column(Boolean, default=False)   # a notice the law requires
     to_unverified: Mapped[bool] = mapped_column(Boolean, default=False)  # address given without an account
     signal_id: Mapped[int | None] = mapped_column(Integer)     # no FK: mail sits below the registry
+    # The bodies hold a placeholder for the filer's tracking token, filled in at delivery (never stored).
+    filer_link: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")

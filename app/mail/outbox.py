@@ -41,13 +41,17 @@ def sent_today(address: str, *, unverified_only: bool = True) -> int:
 
 
 def add(recipient: str, template: str, context: dict, *, locale: str = "bg", required: bool = False,
-        unverified: bool = False, signal_id: int | None = None, headers: dict | None = None) -> Delivery:
-    """Render a mail in the recipient's locale and add its outbox row to the current transaction."""
+        unverified: bool = False, signal_id: int | None = None, headers: dict | None = None,
+        filer_link: bool = False) -> Delivery:
+    """Render a mail in the recipient's locale and add its outbox row to the current transaction.
+
+    filer_link: the bodies hold the filer-token placeholder, filled in at delivery (app.mail.delivery).
+    """
     subject, text, html = render_mail(template, context, locale)
     now = clock.now()
     delivery = Delivery(created_at=now, local_day=clock.local_date(now), recipient=recipient.strip(),
                         recipient_hash=address_hash(recipient), locale=locale, template=template,
-                        required=required, to_unverified=unverified, signal_id=signal_id,
+                        required=required, to_unverified=unverified, signal_id=signal_id, filer_link=filer_link,
                         subject=subject, body_text=text, body_html=html, headers=headers or {})
     db.session.add(delivery)
     db.session.flush()

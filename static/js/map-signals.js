@@ -1,5 +1,7 @@
 // Home page: markers of public signals for the current view, from /map/signals.geojson,
 // clustered and coloured by status. Never embedded in the page: fetched per view.
+// The GeoJSON carries codes only (one cached answer for every language); their labels
+// come once from /map/labels.<locale>.json, the locale being the page's.
 (function () {
   "use strict";
   var map = window.map_city;
@@ -17,6 +19,12 @@
   var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
   map.addLayer(cluster);
   var pending = null;
+  var locale = document.documentElement.lang || "bg";
+  var labels = { statuses: {}, categories: {} };
+  var labelsLoaded = fetch("/map/labels." + encodeURIComponent(locale) + ".json", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : labels; })
+    .then(function (data) { labels = data; })
+    .catch(function () { /* codes are shown instead */ });
 
   function popup(p) {
     var div = document.createElement("div");
@@ -24,9 +32,9 @@
     link.href = "/signals/" + encodeURIComponent(p.number);
     link.textContent = p.number;
     var category = document.createElement("div");
-    category.textContent = p.category;
+    category.textContent = labels.categories[p.category_code] || p.category_code;
     var status = document.createElement("div");
-    status.textContent = (p.status_label || p.status);
+    status.textContent = labels.statuses[p.status] || p.status;
     div.appendChild(link); div.appendChild(category); div.appendChild(status);
     return div;
   }
@@ -41,13 +49,13 @@
     var url = "/map/signals.geojson?" + params.toString();
     if (pending) { pending.abort(); }
     pending = new AbortController();
-    fetch(url, { signal: pending.signal, credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+    var answer = fetch(url, { signal: pending.signal, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { features: [] }; });
+    Promise.all([answer, labelsLoaded]).then(function (both) { return both[0]; })
       .then(function (data) {
         cluster.clearLayers();
         var markers = data.features.map(function (f) {
           var c = f.geometry.coordinates;
-          f.properties.status_label = (data.status_labels || {})[f.properties.status];
           return L.circleMarker([c[1], c[0]], {
             radius: 7, weight: 2, color: "#ffffff", fillOpacity: 0.9,
             fillColor: colours[f.properties.status] || "#374151"

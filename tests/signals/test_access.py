@@ -15,29 +15,29 @@ from signals.models import HiddenReason, Signal
 from signals.routing import Place
 
 Y, N = True, False
-ACTIONS = ["view", "view_filer_contact", "view_internal_updates", "download_attachment", "reply_as_filer",
+ACTIONS = ["view_status_card", "view", "view_filer_contact", "view_internal_updates", "download_attachment", "reply_as_filer",
            "act_as_staff"]
 # role -> action -> (on a public item, on a private or not-yet-public item)
 EXPECTED = {
-    "anonymous":           {"view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
+    "anonymous":           {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
                             "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N)},
-    "token_holder":        {"view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (N, N),
+    "token_holder":        {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (N, N),
                             "download_attachment": (Y, Y), "reply_as_filer": (Y, Y), "act_as_staff": (N, N)},
-    "filer":               {"view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (N, N),
+    "filer":               {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (N, N),
                             "download_attachment": (Y, Y), "reply_as_filer": (Y, Y), "act_as_staff": (N, N)},
-    "other_resident":      {"view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
+    "other_resident":      {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
                             "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N)},
-    "staff":               {"view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
+    "staff":               {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
                             "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y)},
-    "manager":             {"view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
+    "manager":             {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
                             "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y)},
-    "other_staff":         {"view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
+    "other_staff":         {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
                             "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N)},
-    "operator_registered": {"view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (N, N),
+    "operator_registered": {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (N, N),
                             "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (N, N)},
-    "other_operator":      {"view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
+    "other_operator":      {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
                             "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N)},
-    "admin":               {"view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
+    "admin":               {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
                             "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y)},
 }
 

@@ -8,7 +8,8 @@ import pytest
 
 from app import clock
 from app.kinds import Kind
-from signals import moderation, services
+from signals import services
+from signals.services import moderation
 from signals.models import HiddenReason
 from signals.workflow import Status
 
@@ -30,8 +31,7 @@ def test_returns_exactly_the_public_points_in_the_box(client, create_signal, cre
     numbers = [f["properties"]["number"] for f in body["features"]]
     assert numbers == [s.number for s in reversed(inside)]                  # newest first
     assert body["truncated"] is False and body["type"] == "FeatureCollection"
-    assert set(body["features"][0]["properties"]) == {"number", "status", "category", "category_code",
-                                                      "registered_at"}
+    assert set(body["features"][0]["properties"]) == {"number", "status", "category_code", "registered_at"}
     assert "filer" not in str(body) and "Описание" not in str(body)
 
 

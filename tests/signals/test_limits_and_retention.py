@@ -10,7 +10,8 @@ import pytest
 from app import clock, create_app
 from app.extensions import db
 from app.kinds import Kind
-from signals import retention, services
+from signals import services
+from signals.services import retention
 from signals.workflow import Status
 from tests.signals.formhelpers import form_tokens, report
 

@@ -11,7 +11,8 @@ from app import clock
 from app.extensions import db
 from app.kinds import Kind
 from app.mail.models import Delivery
-from signals import intake, moderation, services
+from signals import services
+from signals.services import moderation
 from signals.models import UpdateKind
 from signals.routing import Place
 
@@ -19,7 +20,7 @@ from signals.routing import Place
 def _file(category, email="same@example.org"):
     data = services.SignalInput(category=category, title="Счупена пейка", description="Пейката е счупена.",
                                 place=Place(23.3265, 42.6945), sender=services.Sender(email=email))
-    return intake.file_report(Kind.problem, data, [])
+    return services.file_public(Kind.problem, data, [])
 
 
 def test_a_fourth_mail_a_day_is_withheld_and_the_fifth_after_midnight_goes(app, db_session, create_category):

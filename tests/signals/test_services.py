@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.kinds import Kind
-from signals import services
+from signals import services, tokens
 from signals.models import UpdateKind, Visibility
 from signals.workflow import Status
 
@@ -66,8 +66,11 @@ def test_a_transition_outside_the_table_is_refused_and_changes_nothing(create_si
     assert signal.status == Status.registered and len(signal.updates) == 1
 
 
-def test_token_is_stored_hashed(create_signal):
+def test_the_token_is_derived_and_only_its_hash_and_generation_are_stored(create_signal):
     signal = create_signal(Kind.problem)
-    token = services.new_filer_token(signal)
-    assert signal.filer_token_hash == services.hash_token(token) != token
-    assert len(token) >= 22  # 128 bits, url-safe base64
+    first = tokens.current(signal)
+    assert signal.filer_token_generation == 1 and signal.filer_token_hash == tokens.hash_token(first) != first
+    assert len(first) >= 22  # at least 128 bits, url-safe base64
+    second = tokens.issue(signal)
+    assert signal.filer_token_generation == 2 and second != first
+    assert tokens.matches(signal, second) and not tokens.matches(signal, first)

@@ -1,19 +1,24 @@
-"""/map/signals.geojson: public signals in a box, built as JSON by PostgreSQL (no per-row Python loop)."""
+"""Read queries of the registry; each starts from `access.public_signals()` or `access.visible()`.
+
+The map query: public signals in a box as GeoJSON, built by PostgreSQL (no
+per-row Python loop). Its body carries codes, never labels in a language, so one
+cached answer serves every visitor; the labels come from a per-locale URL.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app import clock
 from app.departments.models import Category
 from app.extensions import db
-from app.localized import current_locale
-from signals import access
-from signals.models import Signal
-from signals.workflow import LABELS, Status
+from app.kinds import PUBLIC_KINDS, Kind
+from signals import access, workflow
+from signals.models import Attachment, Signal
+from signals.workflow import Status
 
 MAX_FEATURES = 5000
 MAX_DAYS = 90
@@ -64,7 +69,7 @@ def parse(args) -> MapQuery:
     return MapQuery(west, south, east, north, days, category, Status(status) if status else None)
 
 
-def statement(query: MapQuery, locale: str):
+def statement(query: MapQuery):
     """The one SQL statement: newest first, at most MAX_FEATURES + 1 rows, aggregated to GeoJSON."""
     envelope = func.ST_MakeEnvelope(query.west, query.south, query.east, query.north, 4326)
     conditions = [Signal.location.op("&&")(envelope), Signal.registered_at >= clock.days_ago(query.days)]
@@ -72,17 +77,15 @@ def statement(query: MapQuery, locale: str):
         conditions.append(Category.code == query.category)
     if query.status:
         conditions.append(Signal.status == query.status)
-    name = getattr(Category, f"name_{locale}", Category.name_bg)
     rows = (access.public_signals().join(Category, Category.id == Signal.category_id).where(and_(*conditions))
             .with_only_columns(Signal.number, Signal.status, Signal.registered_at, Signal.location,
-                               func.coalesce(func.nullif(name, ""), Category.name_bg).label("category"),
                                Category.code.label("category_code"))
             .order_by(Signal.registered_at.desc()).limit(MAX_FEATURES + 1).subquery("r"))
     feature = func.json_build_object(
         "type", "Feature",
         "geometry", func.ST_AsGeoJSON(rows.c.location, 6).cast(db.JSON),
         "properties", func.json_build_object("number", rows.c.number, "status", rows.c.status,
-                                             "category", rows.c.category, "category_code", rows.c.category_code,
+                                             "category_code", rows.c.category_code,
                                              "registered_at", rows.c.registered_at))
     features = select(feature.label("feature"), rows.c.registered_at).select_from(rows).subquery("f")
     newest_first = aggregate_order_by(features.c.feature, features.c.registered_at.desc())
@@ -90,12 +93,41 @@ def statement(query: MapQuery, locale: str):
 
 
 def features(query: MapQuery) -> dict:
-    """The FeatureCollection for a query; `truncated` when more than MAX_FEATURES matched."""
-    locale = current_locale()
-    collected, count = db.session.execute(statement(query, locale)).one()
+    """The FeatureCollection for a query; `truncated` when more than MAX_FEATURES matched. No locale text."""
+    collected, count = db.session.execute(statement(query)).one()
     truncated = count > MAX_FEATURES
     if truncated:
         collected = collected[:MAX_FEATURES]
-    labels = {status.value: texts.get(locale) or texts["bg"] for status, texts in LABELS.items()}
-    return {"type": "FeatureCollection", "features": collected, "truncated": truncated,
-            "status_labels": labels}
+    return {"type": "FeatureCollection", "features": collected, "truncated": truncated}
+
+
+def map_labels(locale: str) -> dict:
+    """What the map's codes mean in a locale: statuses (legal terms) and public categories."""
+    statuses = workflow.statuses_of(Kind.problem) | workflow.statuses_of(Kind.question)
+    categories = db.session.scalars(select(Category).where(
+        Category.kind.in_(sorted(PUBLIC_KINDS, key=lambda k: k.value))).order_by(Category.code)).all()
+    return {"locale": locale,
+            "statuses": {s.value: workflow.label(s, locale) for s in sorted(statuses, key=lambda s: s.value)},
+            "categories": {c.code: c.text("name", locale) for c in categories}}
+
+
+def moderation_queue() -> Select:
+    """Public items waiting for a moderator: unapproved text or photos, not hidden."""
+    pending_photo = select(Attachment.id).where(Attachment.signal_id == Signal.id, Attachment.approved.is_(False))
+    return (select(Signal).where(Signal.kind.in_(sorted(PUBLIC_KINDS, key=lambda k: k.value)),
+                                 Signal.hidden.is_(False),
+                                 or_(Signal.text_approved.is_(False), pending_photo.exists()))
+            .order_by(Signal.registered_at))
+
+
+def latest_public(days: int = 30, limit: int = 10) -> Select:
+    """The newest public items of the last N local days (the home page list)."""
+    return (access.public_signals().where(Signal.registered_at >= clock.days_ago(days))
+            .order_by(Signal.registered_at.desc()).limit(limit))
+
+
+def by_submission_key(submission_key: str | None) -> Signal | None:
+    """The item a filing form's submission key already produced (a repeated POST shows the first result)."""
+    if not submission_key:
+        return None
+    return db.session.scalar(select(Signal).where(Signal.submission_key == submission_key))

@@ -15,15 +15,12 @@ from datetime import date, datetime, timedelta
 from flask import current_app, has_app_context
 from sqlalchemy import select
 
-from app import clock as _clock
+from app import clock
 from app.extensions import db
 from app.kinds import Kind
 from signals import workflow
 from signals.models import CalendarDay
 
-now = _clock.now
-local_date = _clock.local_date
-today = _clock.today
 CLARIFICATION_ANSWER_DAYS = 30   # the filer's time to answer a clarification request
 MAX_CALENDAR_SCAN = 60           # no run of non-working days is longer than this
 
@@ -133,7 +130,7 @@ def due_from(start: date, rule: Rule) -> date:
 
 def deadline(kind: Kind, registered_at: datetime) -> date:
     """The due date of an item registered at a moment, counted from its local registration date."""
-    return due_from(local_date(registered_at), rule_for(kind))
+    return due_from(clock.local_date(registered_at), rule_for(kind))
 
 
 def due_after_clarification(kind: Kind, *, due_on: date, paused_on: date, answered_on: date) -> date:
@@ -151,7 +148,7 @@ def due_after_clarification(kind: Kind, *, due_on: date, paused_on: date, answer
 
 def clarification_expires_on(notice_sent_at: datetime) -> date:
     """The last day the filer may answer a clarification request (30 days from the notice's sending)."""
-    return local_date(notice_sent_at) + timedelta(days=CLARIFICATION_ANSWER_DAYS)
+    return clock.local_date(notice_sent_at) + timedelta(days=CLARIFICATION_ANSWER_DAYS)
 
 
 def extended_due(kind: Kind, *, period_start: date, due_on: date, article: str, reason: str,
@@ -162,7 +159,7 @@ def extended_due(kind: Kind, *, period_start: date, due_on: date, article: str, 
         raise ExtensionNotAllowed(f"{kind.value} has no extension under article {article!r}")
     if not reason.strip():
         raise ExtensionNotAllowed("an extension needs a reason, which the filer is told")
-    if (on or today()) > due_on:
+    if (on or clock.today()) > due_on:
         raise ExtensionNotAllowed(f"the deadline {due_on.isoformat()} has passed: it can no longer be extended")
     base = rule_for(kind)
     return next_working_day(period_start + timedelta(days=base.amount + extra))
@@ -170,7 +167,7 @@ def extended_due(kind: Kind, *, period_start: date, due_on: date, article: str, 
 
 def is_overdue(item, on: date | None = None) -> bool:
     """Open and past its due date (computed, never stored)."""
-    return bool(item.due_on) and workflow.is_open(item.status) and (on or today()) > item.due_on
+    return bool(item.due_on) and workflow.is_open(item.status) and (on or clock.today()) > item.due_on
 
 
 def is_tacit_refusal(item, on: date | None = None) -> bool:

@@ -1,4 +1,10 @@
-"""Security headers on every response: a CSP without inline scripts, and friends."""
+"""Headers on every response: a CSP without inline scripts and friends, and a private cache by default.
+
+A response that says nothing about caching is private: nearly every page depends
+on the visitor's language or cookies. Only bodies with no locale text and nothing
+personal (map data, vendored assets, map scripts with the locale in the URL) say
+`public` themselves.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +35,7 @@ def content_security_policy(tile_url: str) -> str:
     ])
 
 
-def init_security(app: Flask) -> None:
+def init_headers(app: Flask) -> None:
     """Attach the header hook."""
     csp = content_security_policy(app.config["TILE_URL"])
 
@@ -40,6 +46,9 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private"
+            response.vary.update(("Cookie", "Accept-Language"))
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

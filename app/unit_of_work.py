@@ -1,0 +1,61 @@
+"""One commit per request, and files that follow their transaction.
+
+Services write files (photos) before the rows that name them. A file registered
+with `written()` is deleted when its transaction rolls back, whoever rolls it
+back, so a failed filing never leaves a file behind; a commit keeps it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+_WRITTEN = "written_files"
+
+
+def written(path: Path) -> None:
+    """Register a file written for the current transaction: it is removed if the transaction rolls back."""
+    db.session.info.setdefault(_WRITTEN, []).append(Path(path))
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """Commit what the block wrote, or roll it back (and remove its files) and re-raise."""
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+_installed: list[bool] = []
+
+
+def install_file_hooks() -> None:
+    """Forget the files on commit, delete them on rollback (installed once per process)."""
+    if _installed:
+        return
+    _installed.append(True)
+
+    @event.listens_for(Session, "after_commit")
+    def _keep(session: Session) -> None:
+        session.info.pop(_WRITTEN, None)
+
+    @event.listens_for(Session, "after_soft_rollback")
+    def _remove(session: Session, previous_transaction) -> None:
+        if session.in_transaction():
+            return
+        for path in session.info.pop(_WRITTEN, []):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                log.warning("unit of work: could not remove %s after a rollback", path.name)

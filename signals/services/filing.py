@@ -1,0 +1,140 @@
+"""Filing: register a new item of any kind, and a public report with its photos.
+
+The number comes last: `registry.allocate` holds the registry lock until the
+caller commits, so every slow step (photos, routing) happens before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app import audit, clock, unit_of_work
+from app.accounts.models import User
+from app.departments.models import Category
+from app.extensions import db
+from app.kinds import Kind
+from signals import deadlines, events, registry, routing, tokens
+from signals.models import Attachment, FilerContact, Signal, Update, UpdateKind, Visibility
+from signals.photos import Photo, store
+from signals.services.errors import DuplicateSubmission, InvalidInput
+from signals.services.moderation import hold_is_on
+from signals.workflow import Status
+
+
+@dataclass
+class Sender:
+    """Who files: a person (three names) or an organisation, with how to reach them."""
+
+    person_name: str = ""
+    organisation: str = ""
+    organisation_seat: str = ""
+    eik: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    locale: str = "bg"
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to store (an anonymous report without contact)."""
+        return not any((self.person_name, self.organisation, self.address, self.email, self.phone))
+
+
+@dataclass
+class SignalInput:
+    """What a form (or the seed, or the API) hands to register()."""
+
+    category: Category
+    title: str = ""
+    description: str = ""
+    place: routing.Place = field(default_factory=routing.Place)
+    place_description: str = ""
+    sender: Sender = field(default_factory=Sender)
+    submission_key: str | None = None
+    locale: str = "bg"
+    held: bool = False  # moderation hold: a public item waits for approval
+
+
+@dataclass
+class Registration:
+    """What register() returns: the item and, for a filer without an account, the tracking token.
+
+    The token is handed to the view once, for the item-scoped cookie; it is stored
+    nowhere (the row keeps its generation and hash).
+    """
+
+    signal: Signal
+    token: str | None
+
+
+def _next_id() -> int:
+    """The item's id before it is inserted: the token is derived from it."""
+    return db.session.scalar(select(func.nextval(func.pg_get_serial_sequence("signals", "id"))))
+
+
+def register(kind: Kind, data: SignalInput, user: User | None = None, *,
+             registered_by: User | None = None) -> Registration:
+    """Register a new item: route, filer snapshot, token, first history entry, number last, event, audit."""
+    if data.category.kind != kind:
+        raise InvalidInput("category does not belong to this kind")
+    if kind.needs_account and user is None and registered_by is None:
+        raise InvalidInput("this kind is filed by registered users only")
+    route = routing.route(data.category, data.place)
+    signal = Signal(id=_next_id(), kind=kind, status=Status.registered, category=data.category,
+                    department=route.department, area=route.area, location=data.place.geometry(),
+                    title=data.title.strip(), description=data.description.strip(),
+                    place_description=data.place_description.strip(), submission_key=data.submission_key,
+                    text_approved=(kind == Kind.problem and not data.held), locale=data.locale,
+                    user_id=user.id if user else None, registered_by_id=registered_by.id if registered_by else None,
+                    filer_token_generation=0)
+    if not data.sender.empty or user is not None:
+        signal.filer = FilerContact(user_id=user.id if user else None, **vars(data.sender))
+    token = tokens.issue(signal) if user is None else None
+    actor = registered_by or user
+    # The number comes last: allocate() holds the registry lock until commit.
+    signal.number, signal.registered_at = registry.allocate(kind)
+    signal.due_on = deadlines.deadline(kind, signal.registered_at)
+    signal.period_start = clock.local_date(signal.registered_at)
+    signal.updates.append(Update(kind=UpdateKind.registered, visibility=Visibility.public,
+                                 created_at=signal.registered_at, new_status=Status.registered,
+                                 author_id=actor.id if actor else None))
+    db.session.add(signal)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None) or ""
+        if data.submission_key and "submission_key" in constraint:
+            raise DuplicateSubmission(data.submission_key) from error
+        raise
+    events.registered.send(signal, actor=actor)
+    audit.record(actor.id if actor else None, "register", "signal", signal.id, kind=kind.value,
+                 department=signal.department_id)
+    return Registration(signal, token)
+
+
+def file_public(kind: Kind, data: SignalInput, photos: list[Photo]) -> Registration:
+    """File a public report with its cleaned photos; the files go if the transaction rolls back.
+
+    Raises DuplicateSubmission when the submission key already produced an item (a
+    repeated or simultaneous POST): the caller rolls back and shows the first item.
+    """
+    data.held = data.held or hold_is_on()
+    directory = Path(current_app.config["UPLOAD_DIR"])
+    keys = []
+    for photo in photos:
+        keys.append(store(photo, directory))
+        unit_of_work.written(directory / keys[-1])
+    registration = register(kind, data, None)
+    approved = not current_app.config["PHOTO_PREMODERATION"]
+    for index, (photo, key) in enumerate(zip(photos, keys), start=1):
+        registration.signal.attachments.append(Attachment(
+            filename=f"{registration.signal.number}-{index}.jpg", content_type=photo.content_type,
+            size=len(photo.data), storage_key=key, sha256=photo.sha256, approved=approved,
+            created_at=clock.now()))
+    db.session.flush()
+    return registration

@@ -1,0 +1,51 @@
+"""Moderation: approving question texts and photos, hiding and unhiding public items, the hold during a spam wave."""
+
+from __future__ import annotations
+
+from app import audit, clock, site_settings
+from app.accounts.models import User
+from app.extensions import db
+from signals import events
+from signals.models import HiddenReason, Signal, Update, UpdateKind, Visibility
+
+
+def hold_is_on() -> bool:
+    """Whether every new public item waits for review (an operator's switch during a spam wave)."""
+    return bool(site_settings.get(site_settings.MODERATION_HOLD, False))
+
+
+def _moderated(signal: Signal, action: str, actor: User | None, **detail) -> Update:
+    """The shared tail of every moderation write: history entry, flush, event, audit row."""
+    update = Update(kind=UpdateKind.moderation, visibility=Visibility.filer, created_at=clock.now(),
+                    author_id=actor.id if actor else None, data={"action": action, **detail})
+    signal.updates.append(update)
+    db.session.flush()
+    events.moderated.send(signal, action=action, update=update, actor=actor)
+    audit.record(actor.id if actor else None, action, "signal", signal.id, **detail)
+    return update
+
+
+def approve(signal: Signal, actor: User | None) -> Update:
+    """Make the item's text and photos public."""
+    signal.text_approved = True
+    for attachment in signal.attachments:
+        attachment.approved = True
+    return _moderated(signal, "approved", actor)
+
+
+def hide(signal: Signal, reason: HiddenReason, actor: User | None) -> Update:
+    """Hide a public item; its status card says so with the reason category."""
+    signal.hidden, signal.hidden_reason = True, reason
+    return _moderated(signal, "hidden", actor, reason=reason.value)
+
+
+def unhide(signal: Signal, actor: User | None) -> Update:
+    """Show a hidden item again (its approval is unchanged)."""
+    signal.hidden, signal.hidden_reason = False, None
+    return _moderated(signal, "unhidden", actor)
+
+
+def set_hold(on: bool, actor: User | None) -> None:
+    """Hold (or release) every new public item for review."""
+    site_settings.put(site_settings.MODERATION_HOLD, bool(on))
+    audit.record(actor.id if actor else None, "moderation_hold", "site", None, on=bool(on))

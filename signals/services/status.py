@@ -1,0 +1,29 @@
+"""Status changes: an item moves along the workflow of its kind (signals/workflow.py)."""
+
+from __future__ import annotations
+
+from app import audit, clock
+from app.accounts.models import User
+from app.extensions import db
+from signals import events, workflow
+from signals.models import Signal, Update, UpdateKind, Visibility
+from signals.services.errors import TransitionNotAllowed
+from signals.workflow import Status
+
+
+def change_status(signal: Signal, new: Status, actor: User | None, *, note: str = "",
+                  visibility: Visibility = Visibility.public) -> Update:
+    """Move an item along its workflow: history entry, closing time, event, audit row."""
+    if new not in workflow.allowed(signal.kind, signal.status):
+        raise TransitionNotAllowed(f"{signal.kind.value}: {signal.status.value} → {new.value}")
+    now = clock.now()
+    update = Update(kind=UpdateKind.status_change, visibility=visibility, created_at=now,
+                    author_id=actor.id if actor else None, old_status=signal.status, new_status=new, body=note)
+    signal.updates.append(update)
+    signal.status = new
+    signal.closed_at = now if new == Status.closed else (None if new == Status.in_progress else signal.closed_at)
+    db.session.flush()
+    events.status_changed.send(signal, update=update, actor=actor)
+    audit.record(actor.id if actor else None, "status_change", "signal", signal.id,
+                 old=update.old_status.value, new=new.value)
+    return update

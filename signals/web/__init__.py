@@ -1,0 +1,19 @@
+"""Public pages of the registry: the gate, the forms, filing, item pages, /track, the map API.
+
+Each module owns its blueprint; `register` adds them all and the label helpers
+templates use. web, console and open311 never import each other.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Register the public blueprints and the template globals for labels."""
+    from signals import labels
+    from signals.web import filing, home, items, map_api, track
+
+    for module in (home, filing, items, track, map_api):
+        app.register_blueprint(module.bp)
+    app.jinja_env.globals.update(labels.GLOBALS)

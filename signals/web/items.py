@@ -1,0 +1,58 @@
+"""Item pages: the item as its reader may see it, its photos, and a status card for public items not shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template, send_file
+from geoalchemy2.shape import to_shape
+
+from app.extensions import db
+from signals import access
+from signals.access import Reader
+from signals.models import Attachment, Signal, Visibility
+from signals.web.gate import item_route
+
+bp = Blueprint("items", __name__)
+NO_STORE = {"Cache-Control": "private, no-store"}
+
+
+def history_for(item: Signal, reader: Reader) -> list:
+    """The history entries this reader may read (public ones; the filer's too for the filer)."""
+    shown = {Visibility.public} | ({Visibility.filer} if reader.can("reply_as_filer", item) else set())
+    return [u for u in item.updates if u.visibility in shown]
+
+
+def photos_for(item: Signal, reader: Reader) -> list[Attachment]:
+    """Approved photos, and unapproved ones for the filer and staff."""
+    return [a for a in item.attachments if a.approved or reader.can("download_attachment", item)]
+
+
+@bp.get("/signals/<number>")
+@item_route("view_status_card")
+def item(item: Signal, reader: Reader):
+    """The item page: everything its reader may see; a status card for public items not (yet) shown."""
+    if not reader.can("view", item):
+        if not item.kind.is_public:
+            return access.refuse(item.number)
+        return render_template("signals/card.html", signal=item), 200, NO_STORE
+    point = to_shape(item.location).coords[0] if item.location is not None else None
+    return render_template("signals/item.html", signal=item, history=history_for(item, reader),
+                           photos=photos_for(item, reader), filer=reader.can("reply_as_filer", item),
+                           point=point), 200, NO_STORE
+
+
+@bp.get("/signals/<number>/photos/<int:attachment_id>")
+@item_route("view")
+def photo(item: Signal, reader: Reader, attachment_id: int):
+    """A photo of the item: approved ones to every reader of the item, the others to the filer and staff."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.signal_id != item.id or attachment not in photos_for(item, reader):
+        return access.refuse(item.number)
+    path = Path(current_app.config["UPLOAD_DIR"]) / attachment.storage_key
+    if not path.is_file():
+        return access.refuse(item.number)
+    response = send_file(path, mimetype=attachment.content_type, max_age=0, conditional=True)
+    public = attachment.approved and access.is_public(item)
+    response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response
