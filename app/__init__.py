@@ -10,11 +10,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class ContactCentre(Flask):
+    """The Flask app, whose unexpected errors are logged once, by app.web.errors, with an error id."""
+
+    def log_exception(self, exc_info) -> None:
+        """Flask's own line would repeat the exception's message, which may quote personal data: skip it."""
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment (tests)."""
     from app import config as settings
 
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app = ContactCentre(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.update(settings.load(config))
     settings.check_production(app.config)
 

@@ -146,19 +146,34 @@ def trusted_hosts(cfg: dict) -> list[str]:
 
 
 def _dev_secret(var_dir: Path, name: str) -> str:
-    """A development secret kept in var/ so sessions and links survive restarts; never used in production."""
+    """A development secret kept in var/ so sessions and links survive restarts; never used in production.
+
+    Written to a temporary file and linked into place, so processes starting together (web, worker,
+    relay) all end up with the one that won, never with two different keys.
+    """
     path = var_dir / name
     try:
-        return path.read_text().strip()
+        existing = path.read_text().strip()
+        if existing:
+            return existing
     except OSError:
-        key = secrets.token_urlsafe(32)
+        pass
+    key = secrets.token_urlsafe(32)
+    try:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        temporary = var_dir / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
         try:
-            var_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(key)
-            path.chmod(0o600)
-        except OSError:
-            pass
-        return key
+            os.link(temporary, path)
+        except FileExistsError:
+            key = path.read_text().strip() or key
+        finally:
+            temporary.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return key
 
 
 def check_production(cfg: dict) -> None:

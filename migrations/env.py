@@ -8,7 +8,8 @@ from flask import current_app
 from geoalchemy2 import alembic_helpers
 
 config = context.config
-fileConfig(config.config_file_name)
+# Keep the app's own loggers working when migrations run inside a process that already has them (tests).
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 # Tables that belong to PostGIS or its extensions, never to our models.

@@ -44,7 +44,8 @@ def start_worker(app, *, burst: bool = False) -> subprocess.Popen:
     cfg = app.config
     env = {**os.environ, "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": cfg["REDIS_URL"],
            "SMTP_HOST": cfg["SMTP_HOST"], "SMTP_PORT": str(cfg["SMTP_PORT"]), "RQ_QUEUE": cfg["RQ_QUEUE"],
-           "VAR_DIR": cfg["VAR_DIR"], "SECRET_KEY": cfg["SECRET_KEY"], "PUBLIC_BASE_URL": cfg["PUBLIC_BASE_URL"]}
+           "VAR_DIR": cfg["VAR_DIR"], "SECRET_KEY": cfg["SECRET_KEY"], "PUBLIC_BASE_URL": cfg["PUBLIC_BASE_URL"],
+           "FILER_TOKEN_KEY": cfg["FILER_TOKEN_KEY"]}
     command = [str(Path(sys.executable).parent / "rq"), "worker", "--url", cfg["REDIS_URL"], cfg["RQ_QUEUE"]]
     if burst:
         command.append("--burst")

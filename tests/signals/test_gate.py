@@ -1,0 +1,115 @@
+"""The item gate: every route with <number> in app.url_map passes it, and the faults it closes, from outside."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import url_for
+
+from app.kinds import Kind
+from signals.models import HiddenReason
+from signals.services import moderation
+from signals.web.gate import GATED
+
+# Query arguments that url_for would treat as its own (_external, _method, …) or that clash with the route's.
+HOSTILE = {"number": "x", "_method": "POST", "_external": "1", "_scheme": "https", "_anchor": "top",
+           "attachment_id": "9", "t": "not-a-token", "utm_source": "mail"}
+
+
+def number_rules(app):
+    """Every URL rule about one item."""
+    return [rule for rule in app.url_map.iter_rules() if "number" in rule.arguments]
+
+
+def spellings(number: str) -> list[str]:
+    """Ways a person types a number: case, spaces, another dash, Cyrillic code, no leading zeros."""
+    code, year, serial = number.split("-")
+    cyrillic = {"SG": "СГ", "QN": "ЯН"}[code]
+    typed = [f"{code.lower()} {year} {int(serial)}", f"{code}\u2013{year}\u2014{serial}", f"{cyrillic}-{year}-{serial}",
+             f"{code}{year}{serial}", f"{code}-{year}-{int(serial)}", f"{code}\u2212{year}\u00ad-{serial}"]
+    return [t for t in typed if t != number]
+
+
+def url(app, rule, number: str) -> str:
+    values = {"number": number, "attachment_id": 1}
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{k: v for k, v in values.items() if k in rule.arguments})
+
+
+def test_every_route_about_one_item_is_gated(app):
+    rules = number_rules(app)
+    assert {r.rule for r in rules} >= {"/signals/<number>", "/signals/<number>/registered",
+                                       "/signals/<number>/photos/<int:attachment_id>"}
+    ungated = [r.rule for r in rules if not getattr(app.view_functions[r.endpoint], GATED, None)]
+    assert ungated == []
+
+
+def test_any_spelling_redirects_to_the_canonical_number_keeping_only_whitelisted_arguments(app, client,
+                                                                                          create_signal):
+    existing = create_signal(Kind.problem).number
+    missing = existing[:-6] + "999999"
+    for rule in number_rules(app):
+        for number in (existing, missing):      # whether a redirect happens never depends on existence
+            for typed in spellings(number):
+                response = client.get(url(app, rule, typed), query_string=HOSTILE)
+                assert response.status_code == 302, (rule.rule, typed)
+                location = urlsplit(response.headers["Location"])
+                assert not location.scheme and not location.netloc, response.headers["Location"]
+                assert location.path == url(app, rule, number)
+                assert set(parse_qs(location.query)) <= {"t"}
+
+
+def test_hostile_arguments_on_the_canonical_url_never_give_a_500(app, client, create_signal):
+    number = create_signal(Kind.problem).number
+    for rule in number_rules(app):
+        for query in ({"number": "x"}, {"_method": "POST"}, {"_external": "1"}, {"t": "\x00"}, HOSTILE):
+            response = client.get(url(app, rule, number), query_string=query)
+            assert response.status_code in (200, 302, 404), (rule.rule, query, response.status_code)
+            if response.status_code == 302:
+                assert response.headers["Location"].startswith("/signals/" + number)
+
+
+@pytest.mark.parametrize("typed", ["SG-2026-999999", "hello", "SG-2026-000001\x00", "X" * 500, "%00", "SG-0000-0"])
+def test_unknown_or_impossible_numbers_are_a_friendly_404(app, client, typed):
+    client.set_cookie("lang", "en")
+    for rule in number_rules(app):
+        response = client.get(url(app, rule, typed))
+        assert response.status_code == 404, (rule.rule, typed)
+        page = response.get_data(as_text=True)
+        assert "that you may see" in page and 'role="search"' in page
+
+
+def test_a_forged_host_gets_400_on_every_route(app, client, create_signal):
+    number = create_signal(Kind.problem).number
+    values = {"number": number, "attachment_id": 1, "locale": "bg", "name": "city", "code": "en",
+              "package": "leaflet", "filename": "leaflet.js"}
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        with app.test_request_context():
+            path = url_for(rule.endpoint, **{k: v for k, v in values.items() if k in rule.arguments})
+        assert b"bad_host" not in client.get(path).data, rule.rule      # the real host is served …
+        forged = client.get(path, headers={"Host": "evil.example"}, query_string={"_external": "1"})
+        assert forged.status_code == 400 and b"bad_host" in forged.data, rule.rule   # … a forged one never
+        assert "evil.example" not in forged.headers.get("Location", "")
+
+
+def test_the_confirmation_shows_a_stranger_nothing_of_the_filing(app, client, create_signal, create_user):
+    item = create_signal(Kind.problem, email="filer@example.org", held=True)
+    stranger = app.test_client()
+    stranger.set_cookie("lang", "en")
+    response = stranger.get(f"/signals/{item.number}/registered")
+    assert response.status_code == 302 and response.headers["Location"] == f"/signals/{item.number}"
+    card = stranger.get(response.headers["Location"]).get_data(as_text=True)
+    assert item.number in card and "awaits review" in card
+    for private in (item.department.name_bg, item.department.name_en, "email", item.title):
+        assert private not in card
+
+
+def test_a_hidden_item_shows_only_its_card_and_reason(client, create_signal):
+    item = create_signal(Kind.problem)
+    moderation.hide(item, HiddenReason.offensive, None)
+    page = client.get(f"/signals/{item.number}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Hidden by a moderator" in page and "offensive" in page and item.title not in page
+    assert client.get(f"/signals/{item.number}/registered").status_code == 302
