@@ -45,14 +45,19 @@ def list_command() -> None:
                    f"{photos} photo(s)\t{item.title[:60]}")
 
 
+def _moderate(number: str, write, outcome: str) -> None:
+    """Apply one moderation service to an item and commit (the command is the view)."""
+    signal = _item(number)
+    write(signal)
+    db.session.commit()
+    click.echo(f"{signal.number}: {outcome}")
+
+
 @moderate_cli.command("approve")
 @click.argument("number")
 def approve_command(number: str) -> None:
     """Publish an item's text and photos."""
-    signal = _item(number)
-    moderation.approve(signal, None)
-    db.session.commit()
-    click.echo(f"{signal.number}: approved")
+    _moderate(number, lambda signal: moderation.approve(signal, None), "approved")
 
 
 @moderate_cli.command("hide")
@@ -60,20 +65,14 @@ def approve_command(number: str) -> None:
 @click.argument("reason", type=click.Choice([r.value for r in HiddenReason]))
 def hide_command(number: str, reason: str) -> None:
     """Hide a public item, with a reason category shown on its card."""
-    signal = _item(number)
-    moderation.hide(signal, HiddenReason(reason), None)
-    db.session.commit()
-    click.echo(f"{signal.number}: hidden ({reason})")
+    _moderate(number, lambda signal: moderation.hide(signal, HiddenReason(reason), None), f"hidden ({reason})")
 
 
 @moderate_cli.command("unhide")
 @click.argument("number")
 def unhide_command(number: str) -> None:
     """Show a hidden item again."""
-    signal = _item(number)
-    moderation.unhide(signal, None)
-    db.session.commit()
-    click.echo(f"{signal.number}: shown again")
+    _moderate(number, lambda signal: moderation.unhide(signal, None), "shown again")
 
 
 @moderate_cli.command("hold")

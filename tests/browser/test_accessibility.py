@@ -16,7 +16,8 @@ def test_public_pages_have_no_serious_violations(tab, live_server):
     number = db.session.scalar(select(Signal.number).where(Signal.text_approved.is_(True)).order_by(Signal.id.desc()))
     axe = Axe()
     failures = {}
-    for path in ("/", "/signals/new", f"/signals/{number}", f"/track?number={number}", "/track"):
+    for path in ("/", "/signals/new", f"/signals/{number}", f"/track?number={number}", "/track",
+                 "/signals/SG-2026-999999", "/no-such-page", f"/signals/{number}/registered"):
         tab.goto(live_server + path)
         tab.wait_for_load_state("networkidle")
         results = axe.run(tab)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -103,4 +104,26 @@ def test_the_home_map_loads_markers_and_filters_them_by_status(tab, live_server)
     assert 0 < closed < everything
     assert any("status=closed" in url for url in urls if "/map/signals.geojson" in url)
     assert tab.locator(".legend li").count() >= 10
+    _only_local(tab, live_server)
+
+
+def test_a_marker_popup_names_category_and_status_in_the_pages_language(tab, live_server):
+    """The map data carries codes only; the popup's words come from /map/labels.bg.json."""
+    tab.goto(live_server + "/")
+    tab.wait_for_selector("#map-signals[data-count]", state="attached")
+    # Zoom to one marker (its cluster falls apart), let the view's markers load, then open its popup.
+    tab.evaluate("""() => { let done = false; window.map_city.eachLayer(group => {
+        if (done || !group.getLayers || !group.zoomToShowLayer) { return; }
+        done = true;
+        window.map_city.setView(group.getLayers()[0].getLatLng(), 19, { animate: false }); }); }""")
+    for _ in range(50):
+        opened = tab.evaluate("""() => { let done = false; window.map_city.eachLayer(layer => {
+            if (!done && layer instanceof L.CircleMarker && layer.getPopup()) { layer.openPopup(); done = true; } });
+            return done; }""")
+        if opened:
+            break
+        tab.wait_for_timeout(100)
+    number, category, status = tab.locator(".leaflet-popup-content").inner_text().split("\n")
+    assert number.startswith("SG-") and re.search("[а-я]", category) and re.search("[а-я]", status)
+    assert "_" not in category + status      # a label, not a code such as in_progress
     _only_local(tab, live_server)

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from sqlalchemy.engine import make_url
+
 from app import create_app
 from tests.fixtures.services import free_port
 
@@ -95,3 +97,21 @@ def test_an_expired_form_is_explained_not_a_raw_csrf_message(client):
     response = client.post("/signals/new", data={"title": "x"}, headers={"Accept-Language": "en"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "This form has expired" in page and "CSRF" not in page
+
+
+def test_when_postgresql_goes_away_pages_answer_503_and_come_back_with_it(app, test_config, database_url,
+                                                                        database_proxy):
+    name = make_url(database_url).database
+    served = create_app({**test_config, "PROPAGATE_EXCEPTIONS": False,
+                      "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg2://127.0.0.1:{database_proxy.port}/{name}"})
+    client = served.test_client()
+    assert client.get("/track", query_string={"number": "SG-2026-999999"}).status_code == 404
+    assert client.get("/healthz").status_code == 200
+    database_proxy.stop()
+    for path in ("/", "/track?number=SG-2026-999999", "/signals/SG-2026-999999"):
+        assert client.get(path).status_code == 503, path
+    assert client.get("/map/signals.geojson?bbox=23.2,42.6,23.5,42.8").json["error"] == "unavailable"
+    assert client.get("/healthz").json == {"database": "down", "redis": "ok"}
+    database_proxy.start()
+    assert client.get("/track", query_string={"number": "SG-2026-999999"}).status_code == 404
+    assert client.get("/healthz").status_code == 200
