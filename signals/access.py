@@ -126,12 +126,14 @@ class Reader:
         return can(self.user, action, item, tokens=self.tokens)
 
 
-def record_read(reader: Reader, item: Signal, action: str) -> bool:
-    """Audit a staff, operator or admin look at a private item (or a download); True when a row was added."""
+def record_read(reader: Reader, item: Signal, what: str) -> bool:
+    """Audit a staff, operator or admin look at a private item (what: the page or download); True if recorded."""
     user = reader.user
     if user is None or user.role not in STAFF_ROLES or item.kind in PUBLIC_KINDS or item.user_id == user.id:
         return False
-    audit.record(user.id, f"read:{action}", "signal", item.id)
+    if not reader.can("view", item):     # refused: nothing was read
+        return False
+    audit.record(user.id, f"read:{what}", "signal", item.id)
     return True
 
 

@@ -136,7 +136,7 @@ def item_route(action: str, *, keep: Iterable[str] = ()) -> Callable:
                 return too_many()
             if not reader.can(action, item):
                 return access.refuse(item.number)
-            audited = access.record_read(reader, item, action)
+            audited = access.record_read(reader, item, request.endpoint)
             response = view(item, reader, **view_args)
             if audited:
                 db.session.commit()

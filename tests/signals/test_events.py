@@ -115,3 +115,23 @@ def test_receivers_never_build_history_rows():
 
 def test_services_never_commit():
     assert _calls("signals/services", "commit") == [] and _calls("signals/services", "rollback") == []
+
+
+def test_a_failed_unit_of_work_removes_the_photos_it_wrote(app, db_session, create_category):
+    from pathlib import Path
+
+    from app.unit_of_work import unit_of_work
+    from signals import photos
+    from signals.routing import Place
+    from signals.services import SignalInput, file_public
+    from tests.signals.formhelpers import jpeg
+
+    category = create_category(Kind.problem)
+    before = set(Path(app.config["UPLOAD_DIR"]).glob("*")) if Path(app.config["UPLOAD_DIR"]).exists() else set()
+    data = SignalInput(category=category, title="Дупка", description="Голяма дупка", place=Place(23.3265, 42.6945))
+    with pytest.raises(RuntimeError), unit_of_work():
+        registration = file_public(Kind.problem, data, [photos.clean(jpeg())])
+        written = Path(app.config["UPLOAD_DIR"]) / registration.signal.attachments[0].storage_key
+        assert written.exists()
+        raise RuntimeError("a later step failed")
+    assert not written.exists() and set(Path(app.config["UPLOAD_DIR"]).glob("*")) == before

@@ -113,3 +113,32 @@ def test_a_hidden_item_shows_only_its_card_and_reason(client, create_signal):
     page = client.get(f"/signals/{item.number}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Hidden by a moderator" in page and "offensive" in page and item.title not in page
     assert client.get(f"/signals/{item.number}/registered").status_code == 302
+
+
+def test_staff_reads_of_a_private_item_are_audited_and_nobody_elses(app, db_session, create_signal, create_user,
+                                                                    monkeypatch):
+    from flask import g
+    from flask_login import FlaskLoginClient
+    from sqlalchemy import select
+
+    from app.accounts.models import Role
+    from app.audit import AuditEntry
+
+    monkeypatch.setattr(app, "test_client_class", FlaskLoginClient)
+    resident = create_user(Role.resident)
+    letter = create_signal(Kind.letter, user=resident, point=None)
+    problem = create_signal(Kind.problem)
+    staff = create_user(Role.staff, department=letter.department)
+    readers = {"filer": resident, "staff": staff, "admin": create_user(Role.admin),
+               "other_staff": create_user(Role.staff, department=problem.department)}
+    def fetch(user, path: str) -> int:
+        g.pop("_login_user", None)     # the test's app context outlives requests: forget the last one's user
+        return app.test_client(user=user).get(path).status_code
+
+    seen = {name: fetch(user, f"/signals/{letter.number}") for name, user in readers.items()}
+    fetch(staff, f"/signals/{problem.number}")
+    assert seen == {"filer": 200, "staff": 200, "admin": 200, "other_staff": 404}
+    rows = db_session.execute(select(AuditEntry.actor_id, AuditEntry.action, AuditEntry.object_id)
+                              .where(AuditEntry.action.like("read:%"))).all()
+    assert sorted(rows) == sorted([(staff.id, "read:items.item", letter.id),
+                                   (readers["admin"].id, "read:items.item", letter.id)])

@@ -115,3 +115,25 @@ def test_when_postgresql_goes_away_pages_answer_503_and_come_back_with_it(app, t
     database_proxy.start()
     assert client.get("/track", query_string={"number": "SG-2026-999999"}).status_code == 404
     assert client.get("/healthz").status_code == 200
+
+
+def test_an_api_blueprint_answers_json_or_xml_by_its_path(test_config):
+    from flask import Blueprint, abort
+
+    from app.web.errors import speaks
+
+    app = create_app(test_config)
+    probe = speaks(Blueprint("probe", __name__), "json")
+
+    @probe.get("/probe/requests.<fmt>")
+    def requests(fmt):
+        abort(400)
+
+    app.register_blueprint(probe)
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    assert client.get("/probe/requests.json").json == {"error": "bad_request",
+                                                       "message": "The request could not be understood."}
+    xml = client.get("/probe/requests.xml")
+    assert xml.status_code == 400 and xml.mimetype == "application/xml"
+    assert b"<code>400</code><key>bad_request</key><description>" in xml.data
