@@ -119,7 +119,9 @@ def init_errors(app: Flask) -> None:
             message = _l("This form has expired or was opened in another window. Go back, reload the page "
                          "and send it again.")
         headers = {k: v for k, v in error.get_headers() if k in ("Allow", "Retry-After")}
-        return error_response(error.code, code, message, headers=headers)
+        # A refused form (too large, too many) offers the way back to it.
+        back = request.path if request.method == "POST" and error.code in (413, 429) else None
+        return error_response(error.code, code, message, headers=headers, back=back)
 
     def database_down(error: Exception):
         error_id = _new_error_id()

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable, Iterable
 
-from flask import Response, current_app, redirect, request, url_for
+from flask import Response, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from limits import parse_many
 from limits.storage import MemoryStorage
@@ -77,15 +78,33 @@ def count_miss(reader: Reader) -> bool:
     items = parse_many(current_app.config["LOOKUP_MISS_RATE_LIMIT"])
     key = (current_app.config.get("RATELIMIT_KEY_PREFIX", ""), "lookup-miss", request.remote_addr or "unknown")
     try:
-        return all([limiter.limiter.hit(item, *key) for item in items])
+        strategy = limiter.limiter
+        allowed = all([strategy.hit(item, *key) for item in items])
     except Exception as error:  # noqa: BLE001 - any storage failure: count in this process instead
         log.warning("lookup limit: storage unreachable (%s); counting in memory", type(error).__name__)
-        return all([_fallback.hit(item, *key) for item in items])
+        strategy = _fallback
+        allowed = all([strategy.hit(item, *key) for item in items])
+    if not allowed:
+        g.lookup_retry_after = _seconds_to_wait(strategy, items, key)
+    return allowed
+
+
+def _seconds_to_wait(strategy, items, key) -> int:
+    """When the longest exhausted window resets (for Retry-After)."""
+    waits = [0]
+    for item in items:
+        try:
+            stats = strategy.get_window_stats(item, *key)
+        except Exception:  # noqa: BLE001 - the storage went away between the two calls
+            continue
+        if stats.remaining <= 0:
+            waits.append(int(stats.reset_time - time.time()) + 1)
+    return max(waits) or 60
 
 
 def too_many() -> Response:
-    """The answer once the miss limit is used up."""
-    return error_response(429, "too_many_requests", headers={"Retry-After": "60"})
+    """The answer once the miss limit is used up, saying when to try again."""
+    return error_response(429, "too_many_requests", headers={"Retry-After": str(g.get("lookup_retry_after", 60))})
 
 
 # --- the gate ----------------------------------------------------------------------------------------
@@ -121,10 +140,11 @@ def item_route(action: str, *, keep: Iterable[str] = ()) -> Callable:
     def wrap(view: Callable) -> Callable:
         @functools.wraps(view)
         def gated(number: str, **view_args):
-            canonical, item = find(number)
+            canonical = registry.normalize(number)      # before any lookup: a redirect says nothing of existence
             if canonical is not None and canonical != number:
                 kept = {k: v for k, v in request.args.items() if k in kept_args}
                 return redirect(url_for(request.endpoint, number=canonical, **view_args, **kept))
+            item = registry.find(canonical) if canonical else None
             if item is None:
                 return _miss(reader_of(None), number)
             if "t" in request.args:

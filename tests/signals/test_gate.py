@@ -142,3 +142,19 @@ def test_staff_reads_of_a_private_item_are_audited_and_nobody_elses(app, db_sess
                               .where(AuditEntry.action.like("read:%"))).all()
     assert sorted(rows) == sorted([(staff.id, "read:items.item", letter.id),
                                    (readers["admin"].id, "read:items.item", letter.id)])
+
+
+def test_the_canonical_redirect_happens_before_any_lookup(app, client, create_signal):
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    number = create_signal(Kind.problem).number
+    statements = []
+    listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(f"/signals/{number.lower()}")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 302 and not [s for s in statements if "signals" in s]
