@@ -68,6 +68,8 @@ def test_hide_shows_the_reason_on_the_card(app, db_session, create_signal, clien
     assert app.test_cli_runner().invoke(args=["moderate", "hide", signal.number, "spam"]).exit_code == 0
     page = client.get(f"/signals/{signal.number}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Hidden by a moderator" in page and "spam" in page and signal.title not in page
+    assert app.test_cli_runner().invoke(args=["moderate", "unhide", signal.number]).exit_code == 0
+    assert signal.title in client.get(f"/signals/{signal.number}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("typed", ["sg 2025 42", "SG2025000042", "СГ-2025-42"])
