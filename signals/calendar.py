@@ -8,6 +8,7 @@ import holidays
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
+from app import audit
 from app.extensions import db
 from signals.models import CalendarDay
 
@@ -44,8 +45,9 @@ def sync(center_year: int, span: int = 3, country: str = "BG") -> int:
     return len(rows)
 
 
-def set_day(day: date, working: bool, note: str = "") -> None:
-    """An admin's decision for one date (a non-working day, a working Saturday); kept by sync()."""
+def set_day(day: date, working: bool, note: str = "", actor_id: int | None = None) -> None:
+    """An admin's decision for one date (a non-working day, a working Saturday); kept by sync(), audited."""
     stmt = insert(CalendarDay).values(day=day, working=working, source="admin", note=note[:200])
     db.session.execute(stmt.on_conflict_do_update(
         index_elements=[CalendarDay.day], set_={"working": working, "source": "admin", "note": note[:200]}))
+    audit.record(actor_id, "calendar_day", "calendar", None, day=day.isoformat(), working=working)
