@@ -126,6 +126,8 @@ def card_lookup(typed: str) -> tuple[Signal | None, Reader, Response | None]:
     reader = reader_of(item)
     if (item is None or not reader.can("view", item)) and not count_miss(reader):
         return None, reader, too_many()
+    if item is not None and not reader.can("view_status_card", item):
+        return None, reader, None
     return item, reader, None
 
 
