@@ -93,6 +93,7 @@ def _import_models() -> None:
     import app.site_settings  # noqa: F401
     import geo.models  # noqa: F401
     import signals.models  # noqa: F401
+    import signals.uploads  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -113,11 +114,12 @@ def _register_daily_tasks(app: Flask) -> None:
     """What app.mail needs from the domains above it, named here: the relay's daily tasks, and the
     resolver that fills a filer's tracking token into a mail at delivery."""
     from app import clock
-    from signals import calendar, tokens
+    from signals import calendar, tokens, uploads
     from signals.services import retention
 
     app.extensions["daily_tasks"] = {
         "calendar-sync": lambda: calendar.sync(clock.today().year, 3),
         "retention-purge": retention.purge,
     }
+    app.extensions["pass_tasks"] = {"pending-photos": uploads.purge}
     app.extensions["filer_token_for"] = tokens.for_item

@@ -59,6 +59,8 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "SMTP_USER": env.get("SMTP_USER", ""),
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "30")),
+        # Mail to addresses with non-ASCII local parts (иван@…): only when the server offers SMTPUTF8.
+        "SMTP_SMTPUTF8": _flag(env.get("SMTP_SMTPUTF8")),
         "MAIL_SINK": not smtp_host,
         "MAIL_FROM": env.get("MAIL_FROM", "Контактен център <noreply@contact-centre.example.org>"),
         "MAIL_REPLY_TO": env.get("MAIL_REPLY_TO", ""),
@@ -85,7 +87,13 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "RETENTION_FILER_CONTACT_DAYS": int(env.get("RETENTION_FILER_CONTACT_DAYS", str(2 * 365))),
         "RETENTION_MAIL_DAYS": int(env.get("RETENTION_MAIL_DAYS", "90")),
         "PHOTO_PREMODERATION": _flag(env.get("PHOTO_PREMODERATION"), default=True),
+        # Registrations per IP (counted after they commit) and form POSTs of any outcome per IP.
         "FILING_RATE_LIMIT": env.get("FILING_RATE_LIMIT", "10 per hour"),
+        "FORM_POST_RATE_LIMIT": env.get("FORM_POST_RATE_LIMIT", "60 per hour"),
+        # Photos held while a form is corrected: per IP, in total, and for how long.
+        "PENDING_PHOTO_RATE_LIMIT": env.get("PENDING_PHOTO_RATE_LIMIT", "30 per hour"),
+        "PENDING_PHOTO_TOTAL": int(env.get("PENDING_PHOTO_TOTAL", "2000")),
+        "PENDING_PHOTO_HOURS": float(env.get("PENDING_PHOTO_HOURS", "1")),
         # Anonymous lookups by number that miss (unknown, or not visible to the reader), per IP.
         "LOOKUP_MISS_RATE_LIMIT": env.get("LOOKUP_MISS_RATE_LIMIT", "20 per minute; 200 per day"),
     }

@@ -2,7 +2,8 @@
 
 Services write files (photos) before the rows that name them. A file registered
 with `written()` is deleted when its transaction rolls back, whoever rolls it
-back, so a failed filing never leaves a file behind; a commit keeps it.
+back, so a failed filing never leaves a file behind; a commit keeps it. A file
+registered with `remove_after_commit()` goes only once its transaction commits.
 """
 
 from __future__ import annotations
@@ -19,11 +20,25 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 _WRITTEN = "written_files"
+_DOOMED = "files_to_remove"
 
 
 def written(path: Path) -> None:
     """Register a file written for the current transaction: it is removed if the transaction rolls back."""
     db.session.info.setdefault(_WRITTEN, []).append(Path(path))
+
+
+def remove_after_commit(path: Path) -> None:
+    """Register a file that the current transaction makes useless: removed once it commits, kept otherwise."""
+    db.session.info.setdefault(_DOOMED, []).append(Path(path))
+
+
+def _unlink(paths: list[Path], why: str) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.warning("unit of work: could not remove %s %s", path.name, why)
 
 
 @contextmanager
@@ -49,13 +64,11 @@ def install_file_hooks() -> None:
     @event.listens_for(Session, "after_commit")
     def _keep(session: Session) -> None:
         session.info.pop(_WRITTEN, None)
+        _unlink(session.info.pop(_DOOMED, []), "after a commit")
 
     @event.listens_for(Session, "after_soft_rollback")
     def _remove(session: Session, previous_transaction) -> None:
         if session.in_transaction():
             return
-        for path in session.info.pop(_WRITTEN, []):
-            try:
-                path.unlink(missing_ok=True)
-            except OSError:
-                log.warning("unit of work: could not remove %s after a rollback", path.name)
+        session.info.pop(_DOOMED, None)
+        _unlink(session.info.pop(_WRITTEN, []), "after a rollback")

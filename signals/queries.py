@@ -45,8 +45,34 @@ class MapQuery:
     status: Status | None = None
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What the home page and the map filter by: the period, a category, a status."""
+
+    days: int = 30
+    category: str | None = None
+    status: Status | None = None
+
+
+def parse_filters(args) -> Filters:
+    """Validate days (1–90), category (a stable code) and status; raises BadQuery."""
+    try:
+        days = int(args.get("days") or 30)
+    except ValueError:
+        raise BadQuery("bad_days", "days must be a whole number from 1 to 90") from None
+    if not 1 <= days <= MAX_DAYS:
+        raise BadQuery("bad_days", "days must be a whole number from 1 to 90")
+    category = args.get("category") or None
+    if category is not None and db.session.scalar(select(Category.id).where(Category.code == category)) is None:
+        raise BadQuery("bad_category", f"unknown category code {category[:40]!r}")
+    status = args.get("status") or None
+    if status is not None and status not in Status.__members__:
+        raise BadQuery("bad_status", f"unknown status {status[:40]!r}")
+    return Filters(days, category, Status(status) if status else None)
+
+
 def parse(args) -> MapQuery:
-    """Validate bbox=w,s,e,n, days (1–90), category (a stable code) and status; raises BadQuery."""
+    """Validate bbox=w,s,e,n and the filters; raises BadQuery."""
     raw = args.get("bbox", "")
     try:
         west, south, east, north = (float(part) for part in raw.split(","))
@@ -54,19 +80,8 @@ def parse(args) -> MapQuery:
         raise BadQuery("bad_bbox", "bbox must be four numbers: west,south,east,north") from None
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
         raise BadQuery("bad_bbox", "bbox must have west < east within ±180 and south < north within ±90")
-    try:
-        days = int(args.get("days", 30))
-    except ValueError:
-        raise BadQuery("bad_days", "days must be a whole number from 1 to 90") from None
-    if not 1 <= days <= MAX_DAYS:
-        raise BadQuery("bad_days", "days must be a whole number from 1 to 90")
-    category = args.get("category") or None
-    if category is not None and db.session.scalar(select(Category.id).where(Category.code == category)) is None:
-        raise BadQuery("bad_category", f"unknown category code {category!r}")
-    status = args.get("status") or None
-    if status is not None and status not in Status.__members__:
-        raise BadQuery("bad_status", f"unknown status {status!r}")
-    return MapQuery(west, south, east, north, days, category, Status(status) if status else None)
+    filters = parse_filters(args)
+    return MapQuery(west, south, east, north, filters.days, filters.category, filters.status)
 
 
 def statement(query: MapQuery):
@@ -120,10 +135,14 @@ def moderation_queue() -> Select:
             .order_by(Signal.registered_at))
 
 
-def latest_public(days: int = 30, limit: int = 10) -> Select:
-    """The newest public items of the last N local days (the home page list)."""
-    return (access.public_signals().where(Signal.registered_at >= clock.days_ago(days))
-            .order_by(Signal.registered_at.desc()).limit(limit))
+def latest_public(filters: Filters = Filters(), limit: int = 10) -> Select:
+    """The newest public items of the last N local days, by category and status (the home page list)."""
+    query = access.public_signals().where(Signal.registered_at >= clock.days_ago(filters.days))
+    if filters.category:
+        query = query.join(Category, Category.id == Signal.category_id).where(Category.code == filters.category)
+    if filters.status:
+        query = query.where(Signal.status == filters.status)
+    return query.order_by(Signal.registered_at.desc()).limit(limit)
 
 
 def by_submission_key(submission_key: str | None) -> Signal | None:

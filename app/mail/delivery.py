@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
+from app.mail.addresses import needs_smtputf8
 from app.mail.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,10 @@ log = logging.getLogger(__name__)
 
 class TemporaryFailure(Exception):
     """SMTP answered 4xx or could not be reached: the job is retried with backoff."""
+
+
+class PermanentFailure(Exception):
+    """The mail can never go as it is (it cannot be encoded, or the server lacks what the address needs)."""
 
 
 def message_id(delivery: Delivery) -> str:
@@ -87,20 +93,35 @@ def _smtp() -> smtplib.SMTP:
     return server
 
 
+def wire_bytes(message: EmailMessage) -> tuple[bytes, bool]:
+    """The message as sent, CRLF line ends, and whether it needs SMTPUTF8; PermanentFailure if it cannot be encoded."""
+    sender, recipient = parseaddr(message["From"])[1], parseaddr(message["To"])[1]
+    utf8 = needs_smtputf8(sender) or needs_smtputf8(recipient)
+    try:
+        return message.as_bytes(policy=(policy.SMTPUTF8 if utf8 else message.policy).clone(linesep="\r\n")), utf8
+    except (UnicodeError, ValueError, TypeError) as exc:
+        raise PermanentFailure(f"the message cannot be encoded ({type(exc).__name__})") from exc
+
+
 def send(message: EmailMessage) -> str:
     """Hand a message to the SMTP server; returns its final reply (kept as proof of notice)."""
+    payload, utf8 = wire_bytes(message)
+    sender, recipient = parseaddr(message["From"])[1], parseaddr(message["To"])[1]
     server = _smtp()
     try:
-        sender, recipient = parseaddr(message["From"])[1], parseaddr(message["To"])[1]
         server.ehlo_or_helo_if_needed()
-        code, text = server.mail(sender)
+        options = []
+        if utf8:
+            if not server.has_extn("smtputf8"):
+                raise PermanentFailure("the mail server does not offer SMTPUTF8, which this address needs")
+            options = ["SMTPUTF8", "BODY=8BITMIME"]
+        code, text = server.mail(sender, options)
         if code != 250:
             raise smtplib.SMTPSenderRefused(code, text, sender)
         code, text = server.rcpt(recipient)
         if code not in (250, 251):
             raise smtplib.SMTPRecipientsRefused({recipient: (code, text)})
-        # smtplib sends bytes as they are: SMTP needs CRLF line ends.
-        code, text = server.data(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
+        code, text = server.data(payload)   # smtplib sends bytes as they are: CRLF ends were set above
         if code != 250:
             raise smtplib.SMTPDataError(code, text)
         return f"{code} {text.decode(errors='replace')}"[:1000]
@@ -112,7 +133,12 @@ def send(message: EmailMessage) -> str:
 
 
 def deliver(delivery_id: int) -> None:
-    """Send one outbox row; a second run after success does nothing (at-least-once overall)."""
+    """Send one outbox row; a second run after success does nothing (at-least-once overall).
+
+    The attempt is counted whatever happens. 4xx and an unreachable server are retried;
+    5xx, an address the server cannot take and a message that cannot be encoded are
+    permanent: the row is marked failed with the reason and never sent again.
+    """
     delivery = db.session.scalar(select(Delivery).where(Delivery.id == delivery_id).with_for_update())
     if delivery is None or not delivery.pending:
         db.session.rollback()
@@ -120,6 +146,10 @@ def deliver(delivery_id: int) -> None:
     delivery.attempts += 1
     try:
         reply = send(build_message(delivery))
+    except PermanentFailure as exc:
+        return _fail(delivery, str(exc))
+    except (UnicodeError, ValueError) as exc:       # building the message (e.g. a header it cannot hold)
+        return _fail(delivery, f"the message cannot be built ({type(exc).__name__})")
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()))
         return _record_reply(delivery, code, text)
@@ -135,6 +165,16 @@ def deliver(delivery_id: int) -> None:
     log.info("outbox %s: sent", delivery_id)
 
 
+def _fail(delivery: Delivery, reason: str, logged: str = "") -> None:
+    """Mark the row failed for good, with the reason (shown to the filer in the item's history).
+
+    The log gets `logged` (a reply code or our own wording), never the server's text: it may quote the address.
+    """
+    delivery.failed_at, delivery.smtp_reply = clock.now(), reason[:1000]
+    db.session.commit()
+    log.warning("outbox %s: permanent failure (%s)", delivery.id, logged or reason)
+
+
 def _record_reply(delivery: Delivery, code: int, text: bytes | str) -> None:
     reply = f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"[:1000]
     delivery.smtp_reply = reply
@@ -142,6 +182,20 @@ def _record_reply(delivery: Delivery, code: int, text: bytes | str) -> None:
         db.session.commit()
         log.warning("outbox %s: temporary SMTP failure %s; will retry", delivery.id, code)
         raise TemporaryFailure(delivery.id)
-    delivery.failed_at = clock.now()
-    db.session.commit()
-    log.warning("outbox %s: permanent SMTP failure %s", delivery.id, code)
+    _fail(delivery, reply, logged=f"SMTP {code}")
+
+
+def server_offers_smtputf8() -> bool | None:
+    """Ask the configured server whether it offers SMTPUTF8 (None when it cannot be reached)."""
+    try:
+        server = _smtp()
+    except (OSError, smtplib.SMTPException):
+        return None
+    try:
+        server.ehlo_or_helo_if_needed()
+        return bool(server.has_extn("smtputf8"))
+    finally:
+        try:
+            server.quit()
+        except (smtplib.SMTPException, OSError):
+            server.close()

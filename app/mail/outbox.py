@@ -8,7 +8,6 @@ web request.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from flask import Flask, current_app
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.extensions import db, redis_client
+from app.mail.addresses import mailbox_hash
 from app.mail.models import Delivery
 from app.mail.render import render_mail
 
@@ -27,12 +27,12 @@ JOB = "app.jobs.deliver"
 
 
 def address_hash(address: str) -> str:
-    """A stable key for an address that lets us count mails without reading addresses."""
-    return hashlib.sha256(address.strip().lower().encode()).hexdigest()
+    """A stable key per mailbox (case, +tags and Gmail's dots ignored) that counts mails without reading addresses."""
+    return mailbox_hash(address)
 
 
 def sent_today(address: str, *, unverified_only: bool = True) -> int:
-    """How many mails this address was given today (local day), withheld ones excluded."""
+    """How many mails this mailbox was given today (local day), withheld ones excluded."""
     query = select(func.count()).select_from(Delivery).where(
         Delivery.recipient_hash == address_hash(address), Delivery.local_day == clock.today())
     if unverified_only:

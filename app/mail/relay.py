@@ -73,9 +73,39 @@ def run_daily_tasks() -> list[str]:
     return ran
 
 
+def run_pass_tasks() -> list[str]:
+    """Tasks that run on every pass (cheap, idempotent), e.g. removing photos held past their hour."""
+    ran = []
+    for name, task in current_app.extensions.get("pass_tasks", {}).items():
+        try:
+            task()
+            db.session.commit()
+            ran.append(name)
+        except Exception:  # one broken task must not stop the others or the relay
+            db.session.rollback()
+            log.exception("relay: task %s failed; it will run again on the next pass", name)
+    return ran
+
+
 def run_once() -> tuple[int, list[str]]:
-    """One relay pass: the outbox, then the daily tasks."""
-    return requeue_stale(), run_daily_tasks()
+    """One relay pass: the outbox, the tasks of every pass, then the daily tasks."""
+    enqueued = requeue_stale()
+    return enqueued, run_pass_tasks() + run_daily_tasks()
+
+
+def check_smtputf8() -> bool | None:
+    """At start: with SMTP_SMTPUTF8 on, say loudly when the mail server does not offer SMTPUTF8."""
+    if not current_app.config["SMTP_SMTPUTF8"]:
+        return None
+    from app.mail.delivery import server_offers_smtputf8
+
+    offered = server_offers_smtputf8()
+    if offered is False:
+        log.error("relay: SMTP_SMTPUTF8 is on but the mail server does not offer SMTPUTF8: mail to addresses "
+                  "with non-Latin letters before the @ will fail; turn SMTP_SMTPUTF8 off or change the server")
+    elif offered is None:
+        log.warning("relay: the mail server could not be reached to check SMTPUTF8")
+    return offered
 
 
 def run_forever(app: Flask) -> None:
@@ -84,6 +114,8 @@ def run_forever(app: Flask) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.append(True))
     interval = app.config["RELAY_INTERVAL"]
+    with app.app_context():
+        check_smtputf8()
     while not stopping:
         with app.app_context():
             try:

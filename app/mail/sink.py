@@ -34,6 +34,6 @@ class MaildirSink:
 
 def serve(directory: Path, port: int, host: str = "127.0.0.1") -> Controller:
     """Start the sink in a background thread; the caller stops it."""
-    controller = Controller(MaildirSink(directory), hostname=host, port=port)
+    controller = Controller(MaildirSink(directory), hostname=host, port=port, enable_SMTPUTF8=True)
     controller.start()
     return controller

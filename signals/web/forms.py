@@ -1,30 +1,28 @@
 """The public report form (problem or question, place, category, text, photos, optional contact) and its
-conversion into what the filing service takes; bad input gets its message at its field."""
+conversion into what the filing service takes; bad input gets its message at its field.
+
+Every text field passes the input-hygiene layer (app/web/text.py) through CleanForm.
+"""
 
 from __future__ import annotations
 
 import re
 import secrets
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from sqlalchemy import select
-from wtforms import (EmailField, FloatField, HiddenField, MultipleFileField, RadioField, SelectField, StringField,
-                     TextAreaField)
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import EmailField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from app.departments.models import Category, Department
-from app.extensions import db
 from app.kinds import Kind
-from app.localized import current_locale
-from geo.models import Area, AreaLevel
-from signals import photos, routing
-from signals.services import Sender, SignalInput
+from app.mail.addresses import InvalidAddress, normalize
+from app.web.fields import CleanForm, DecimalField, Visible
+from signals import routing
 
 MAX_LINKS = 2
 MAX_PHOTOS = 3
+PUBLIC = (Kind.problem.value, Kind.question.value)
 _LINK = re.compile(r"(https?://|www\.)", re.IGNORECASE)
+_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def few_links(form, field) -> None:
@@ -33,104 +31,85 @@ def few_links(form, field) -> None:
         raise ValidationError(_l("Please include at most %(n)d links.", n=MAX_LINKS))
 
 
-class ReportForm(FlaskForm):
+class ReportForm(CleanForm):
     """What an anonymous resident fills in; bad input gets its message at its field."""
 
     kind = RadioField(_l("What do you want to do?"), default=Kind.problem.value,
                       choices=[(Kind.problem.value, _l("Report a problem")), (Kind.question.value, _l("Ask a question"))])
-    category = SelectField(_l("Category"), validators=[InputRequired(_l("Choose a category."))], choices=[])
-    title = StringField(_l("Title"), validators=[InputRequired(_l("Write a short title.")),
-                                                 Length(min=5, max=120), few_links])
-    description = TextAreaField(_l("Description"), validators=[InputRequired(_l("Describe the problem or question.")),
-                                                               Length(min=10, max=3000), few_links])
-    lat = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
-    lon = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
-    district = SelectField(_l("District"), choices=[], validate_choice=False, validators=[Optional()])
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    title = StringField(_l("Title"), validators=[Visible(_l("Write a short title.")), Length(min=5, max=120),
+                                                 few_links])
+    description = TextAreaField(_l("Description"), validators=[
+        Visible(_l("Describe the problem or question.")), Length(min=10, max=3000), few_links])
+    lat = DecimalField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    lon = DecimalField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    district = SelectField(_l("District"), choices=[], validate_choice=False)
     place_description = StringField(_l("Where exactly?"), validators=[Optional(), Length(max=300), few_links])
     photos = MultipleFileField(_l("Photos (up to 3: JPEG, PNG or WebP, at most 10 MB each)"))
     name = StringField(_l("Your name (optional, never public)"), validators=[Optional(), Length(max=200)])
-    email = EmailField(_l("Email (optional: for the tracking link and notices)"),
-                       validators=[Optional(), Email(_l("This does not look like an email address."),
-                                                     check_deliverability=False), Length(max=254)])
+    email = EmailField(_l("Email (optional: for the tracking link and notices)"), validators=[Length(max=254)])
     website = StringField(_l("Leave this field empty"))   # honeypot, labelled for screen readers
     submission_key = HiddenField()
 
-    def __init__(self, *args, categories=(), districts=(), **kwargs):
+    def __init__(self, *args, categories: dict | None = None, districts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.category.choices = {"": [("", "—")], **dict(categories)}   # optgroups: one per department
+        if self.kind.data not in PUBLIC:
+            self.kind.data = Kind.problem.value
+        self.categories = categories or {}          # kind → [(department name, [(code, name)])]
+        self.category.choices = [(code, name) for _, options in self.categories.get(self.kind.data, [])
+                                 for code, name in options]
         self.district.choices = [("", "—")] + list(districts)
-        if not self.submission_key.data:
+        if not _KEY.match(self.submission_key.data or ""):   # absent or tampered: a fresh one
             self.submission_key.data = secrets.token_urlsafe(24)
+
+    @property
+    def category_groups(self) -> list:
+        """The chosen kind's categories, grouped by department (no empty group)."""
+        return [group for group in self.categories.get(self.kind.data, []) if group[1]]
+
+    def validate_category(self, field) -> None:
+        """A category of the chosen kind (without JavaScript the list may still show the other kind's)."""
+        if not field.data:
+            raise ValidationError(_l("Choose a category."))
+        if field.data not in {code for code, _ in field.choices}:
+            raise ValidationError(_l("Choose a category of this kind."))
+
+    def validate_district(self, field) -> None:
+        """Only a district from the list."""
+        if field.data and field.data not in {value for value, _ in field.choices}:
+            raise ValidationError(_l("Choose a district from the list."))
 
     def validate_website(self, field) -> None:
         """A filled honeypot means a robot."""
         if field.data:
             raise ValidationError(_l("Please leave this field empty."))
 
-    def validate_photos(self, field) -> None:
-        """At most three photos (their content is checked when they are processed)."""
-        if len([f for f in (field.data or []) if getattr(f, "filename", "")]) > MAX_PHOTOS:
-            raise ValidationError(_l("You can attach at most %(n)d photos.", n=MAX_PHOTOS))
+    def validate_email(self, field) -> None:
+        """An address we can send to, stored as we send it (an IDN domain as its A-label)."""
+        if field.data:
+            try:
+                field.data = normalize(field.data)
+            except InvalidAddress as invalid:
+                raise ValidationError(str(invalid)) from None
 
     def validate_lon(self, field) -> None:
-        """A problem needs a place: a point (both coordinates) or a district with a description."""
-        has_point = self.lat.data is not None and field.data is not None
+        """Both coordinates or neither; a problem needs a point, or a district with a description of the place."""
         if (self.lat.data is None) != (field.data is None):
             raise ValidationError(_l("Give both latitude and longitude, or choose the place on the map."))
+        has_point = self.lat.data is not None and field.data is not None
         if self.kind.data == Kind.problem.value and not has_point and not self.district.data:
             raise ValidationError(_l("Choose the place on the map, type its coordinates, or choose a district."))
 
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then whether a point lies inside the municipality (its message at latitude)."""
+        valid = super().validate(extra_validators)
+        if self.lat.data is not None and self.lon.data is not None and not (self.lat.errors or self.lon.errors):
+            if not routing.inside_municipality(self.lon.data, self.lat.data):
+                self.lat.errors.append(str(_l("This point is outside the municipality. Choose a place inside it.")))
+                valid = False
+        return valid
+
     def validate_place_description(self, field) -> None:
         """A district alone needs words saying where in it."""
-        if self.district.data and self.lat.data is None and not (field.data or "").strip():
+        if self.district.data and self.lat.data is None and not field.data:
             raise ValidationError(_l("Describe where in the district the problem is."))
-
-
-PHOTO_ERRORS = {
-    "too_large": lambda: _("A photo is larger than 10 MB."),
-    "too_many_pixels": lambda: _("A photo has more than 40 megapixels."),
-    "bad_type": lambda: _("Only JPEG, PNG and WebP photos are accepted."),
-}
-
-
-def report_form() -> ReportForm:
-    """The form with its choices: categories grouped by department (optgroups) and districts, in the locale."""
-    groups: dict[str, list] = {}
-    categories = db.session.scalars(select(Category).join(Department).where(
-        Category.active.is_(True), Category.kind.in_([Kind.problem, Kind.question]))
-        .order_by(Department.code, Category.position)).all()
-    for category in categories:
-        groups.setdefault(category.department.name, []).append((category.code, category.name))
-    districts = db.session.scalars(select(Area).where(Area.level == AreaLevel.district).order_by(Area.code)).all()
-    return ReportForm(categories=groups.items(), districts=[(str(a.id), f"{a.code} {a.name}") for a in districts])
-
-
-def _cleaned_photos(form: ReportForm) -> list[photos.Photo]:
-    cleaned = []
-    for upload in [f for f in (form.photos.data or []) if getattr(f, "filename", "")]:
-        try:
-            cleaned.append(photos.clean(upload.read(photos.MAX_BYTES + 1)))
-        except photos.PhotoRejected as rejected:
-            form.photos.errors.append(PHOTO_ERRORS[str(rejected)]())
-            break
-    return cleaned
-
-
-def report_input(form: ReportForm) -> tuple[Kind, SignalInput, list[photos.Photo]] | None:
-    """A valid form as the filing service's input and cleaned photos, or None with errors put on the form."""
-    category = db.session.scalar(select(Category).where(Category.code == form.category.data))
-    if category is None or category.kind.value != form.kind.data:
-        form.category.errors.append(_("Choose a category of this kind."))
-    place = routing.Place(lon=form.lon.data, lat=form.lat.data,
-                          area_id=int(form.district.data) if (form.district.data or "").isdigit() else None)
-    if place.has_point and not routing.inside_municipality(place.lon, place.lat):
-        form.lat.errors.append(_("This point is outside the municipality. Choose a place inside it."))
-    cleaned = _cleaned_photos(form)
-    if form.category.errors or form.lat.errors or form.photos.errors:
-        return None
-    sender = Sender(person_name=(form.name.data or "").strip(), email=(form.email.data or "").strip(),
-                    locale=current_locale())
-    data = SignalInput(category=category, title=form.title.data, description=form.description.data, place=place,
-                       place_description=form.place_description.data or "", sender=sender,
-                       submission_key=form.submission_key.data, locale=current_locale())
-    return Kind(form.kind.data), data, cleaned

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
 from app.departments.models import Category
@@ -20,6 +20,10 @@ def index():
     categories = db.session.scalars(select(Category).where(
         Category.active.is_(True), Category.kind.in_([Kind.problem, Kind.question])).order_by(Category.position)).all()
     statuses = sorted(workflow.statuses_of(Kind.problem) | workflow.statuses_of(Kind.question), key=lambda s: s.value)
-    return render_template("signals/home.html", latest=db.session.scalars(queries.latest_public()).all(),
-                           categories=categories,
+    try:
+        filters, bad_filter = queries.parse_filters(request.args), False
+    except queries.BadQuery:
+        filters, bad_filter = queries.Filters(), True
+    return render_template("signals/home.html", latest=db.session.scalars(queries.latest_public(filters)).all(),
+                           categories=categories, filters=filters, bad_filter=bad_filter,
                            statuses=[(s.value, workflow.label(s, current_locale())) for s in statuses])

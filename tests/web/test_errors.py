@@ -93,8 +93,18 @@ def test_http_errors_are_answered_by_the_routes_kind(client, path, status, code)
         assert response.mimetype == "text/html" and response.headers.get("Allow", "GET") is not None
 
 
-def test_an_expired_form_is_explained_not_a_raw_csrf_message(client):
-    response = client.post("/signals/new", data={"title": "x"}, headers={"Accept-Language": "en"})
+def test_an_expired_form_is_explained_not_a_raw_csrf_message(test_config):
+    from flask import Blueprint
+
+    app = create_app(test_config)
+    probe = Blueprint("probe", __name__)
+
+    @probe.post("/probe")
+    def probe_view():
+        return "never"
+
+    app.register_blueprint(probe)
+    response = app.test_client().post("/probe", data={"title": "x"}, headers={"Accept-Language": "en"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "This form has expired" in page and "CSRF" not in page
 

@@ -1,0 +1,86 @@
+"""Form fields on the input-hygiene layer (app/web/text.py), and the base form every form uses.
+
+`CleanForm` adds `text.clean` to every text field it binds (one-line or multiline by
+the field's kind), so no form can forget it; password fields and hidden tokens are
+taken byte for byte and only refused when they hold control characters.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.validators import StopValidation
+from wtforms.widgets import TextInput
+
+from app.web import text
+
+
+def _clean_line(value):
+    return text.clean(value) if isinstance(value, str) or value is None else value
+
+
+def _clean_long(value):
+    return text.clean(value, multiline=True) if isinstance(value, str) or value is None else value
+
+
+def _byte_for_byte(value):
+    if isinstance(value, str) and not text.is_clean(value):
+        raise text.BadText(str(text.CONTROL_MESSAGE))
+    return value
+
+
+class CleanForm(FlaskForm):
+    """A Flask-WTF form whose text fields pass the input-hygiene layer."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            """Give every text field its cleaning filter, first in line."""
+            kind = unbound_field.field_class
+            if issubclass(kind, (PasswordField, HiddenField)):
+                extra = _byte_for_byte
+            elif issubclass(kind, TextAreaField):
+                extra = _clean_long
+            elif issubclass(kind, StringField):
+                extra = _clean_line
+            else:
+                extra = None
+            if extra is not None:
+                options = {**options, "filters": (extra, *options.get("filters", unbound_field.kwargs.get(
+                    "filters", ())))}
+            return unbound_field.bind(form=form, **options)
+
+
+class Visible:
+    """Required text: refused when nothing visible remains (only white space, invisible or blank letters)."""
+
+    def __init__(self, message=None):
+        self.message = message or text.EMPTY_MESSAGE
+        self.field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        if not text.has_visible(field.data if isinstance(field.data, str) else ""):
+            raise StopValidation(str(self.message))
+
+
+class DecimalField(Field):
+    """A number typed as text (`inputmode="decimal"`): a decimal point or comma, never NaN or infinity.
+
+    A text input, not type=number: a Bulgarian browser's number input turns "42,6977" into 426977.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:.6f}".rstrip("0").rstrip(".")
+
+    def process_formdata(self, valuelist) -> None:
+        """Parse the typed number; an error goes to the field."""
+        self.data = None
+        if valuelist:
+            self.data = text.parse_number(valuelist[0])

@@ -1,0 +1,103 @@
+"""The report form's work around the form class: its choices, the photos it keeps between tries, and the
+conversion of a valid form into the filing service's input."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, request, session
+from flask_babel import gettext as _
+from limits import parse_many
+from sqlalchemy import select
+
+from app.departments.models import Category, Department
+from app.extensions import db, limiter
+from app.kinds import Kind
+from app.localized import current_locale
+from geo.models import Area, AreaLevel
+from signals import photos, routing, uploads
+from signals.services import Sender, SignalInput
+from signals.web.forms import MAX_PHOTOS, PUBLIC, ReportForm
+
+PHOTO_ERRORS = {
+    "too_large": lambda: _("A photo is larger than 10 MB."),
+    "too_many_pixels": lambda: _("A photo has too many pixels: at most %(jpeg)d megapixels for JPEG, %(png)d for "
+                                 "PNG and %(webp)d for WebP.", jpeg=photos.MAX_PIXELS["JPEG"] // 1_000_000,
+                                 png=photos.MAX_PIXELS["PNG"] // 1_000_000,
+                                 webp=photos.MAX_PIXELS["WEBP"] // 1_000_000),
+    "bad_type": lambda: _("Only JPEG, PNG and WebP photos are accepted."),
+}
+
+
+def build_form() -> ReportForm:
+    """The form with its choices: each public kind's categories grouped by department, and the districts."""
+    categories = db.session.scalars(select(Category).join(Department).where(
+        Category.active.is_(True), Category.kind.in_([Kind(k) for k in PUBLIC]))
+        .order_by(Department.code, Category.position, Category.code)).all()
+    groups: dict[str, dict[str, list]] = {kind: {} for kind in PUBLIC}
+    for category in categories:
+        groups[category.kind.value].setdefault(category.department.name, []).append((category.code, category.name))
+    districts = db.session.scalars(select(Area).where(Area.level == AreaLevel.district).order_by(Area.code)).all()
+    kind = request.args.get("kind") if request.method == "GET" else None
+    return ReportForm(categories={k: list(v.items()) for k, v in groups.items()},
+                      districts=[(str(a.id), f"{a.code} {a.name}") for a in districts],
+                      **({"kind": kind} if kind in PUBLIC else {}))
+
+
+def uploader() -> str:
+    """This browser session's uploader id: held photos are shown back to it alone."""
+    if "uploader" not in session:
+        session["uploader"] = secrets.token_urlsafe(16)
+    return session["uploader"]
+
+
+def _ip_allows_another() -> bool:
+    """The per-IP share of held photos (through the rate limiter: no IP is stored)."""
+    key = (current_app.config.get("RATELIMIT_KEY_PREFIX", ""), "pending-photo", request.remote_addr or "unknown")
+    try:
+        return all([limiter.limiter.hit(item, *key)
+                    for item in parse_many(current_app.config["PENDING_PHOTO_RATE_LIMIT"])])
+    except Exception:  # noqa: BLE001 - the limiter's storage is out: hold anyway, the total cap still holds
+        return True
+
+
+def keep_photos(form: ReportForm) -> list[uploads.PendingPhoto]:
+    """Clean this POST's photos and hold those that pass (errors go to the field); the photos now held."""
+    held = uploads.held(form.submission_key.data, uploader())
+    files = [f for f in (form.photos.data or []) if getattr(f, "filename", "")]
+    if len(held) + len(files) > MAX_PHOTOS:
+        form.photos.errors.append(_("You can attach at most %(n)d photos.", n=MAX_PHOTOS))
+        return held
+    for upload in files:
+        try:
+            photo = photos.clean(upload.read(photos.MAX_BYTES + 1))
+        except photos.PhotoRejected as rejected:
+            form.photos.errors.append(PHOTO_ERRORS[str(rejected)]())
+            continue
+        try:
+            if not _ip_allows_another():
+                raise uploads.StoreFull("ip")
+            held.append(uploads.hold(photo, form.submission_key.data, uploader()))
+        except uploads.StoreFull:
+            form.photos.errors.append(_("We cannot keep more photos right now. Please try again later."))
+            break
+    return held
+
+
+def remove_photo(form: ReportForm, photo_id: str) -> None:
+    """Forget one held photo of this form and session (its remove button)."""
+    for pending in uploads.held(form.submission_key.data, uploader()):
+        if str(pending.id) == photo_id:
+            uploads.release(pending)
+
+
+def report_input(form: ReportForm) -> tuple[Kind, SignalInput]:
+    """A valid form as the filing service's input."""
+    category = db.session.scalar(select(Category).where(Category.code == form.category.data))
+    place = routing.Place(lon=form.lon.data, lat=form.lat.data,
+                          area_id=int(form.district.data) if (form.district.data or "").isdigit() else None)
+    sender = Sender(person_name=form.name.data or "", email=form.email.data or "", locale=current_locale())
+    data = SignalInput(category=category, title=form.title.data, description=form.description.data, place=place,
+                       place_description=form.place_description.data or "", sender=sender,
+                       submission_key=form.submission_key.data, locale=current_locale())
+    return Kind(form.kind.data), data
