@@ -25,9 +25,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.load(config))
     settings.check_production(app.config)
 
-    from app import clock
+    from app import clock, logs
 
     clock.configure(app.config["APP_TIMEZONE"])
+    logs.install()
     _init_extensions(app)
     if app.config["TRUSTED_PROXY_COUNT"]:
         n = app.config["TRUSTED_PROXY_COUNT"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-EMBEDDED_DATABASE_URL = "postgresql:///contact_centre?host=/var/run/postgresql"
+PG_SOCKET_DIR = "/var/run/postgresql"
 EMBEDDED_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -22,15 +24,32 @@ def _flag(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def instance_name(env) -> str:
+    """INSTANCE, or the clone's folder name: what keeps two `make run` on one machine apart."""
+    raw = env.get("INSTANCE") or PROJECT_ROOT.name
+    name = re.sub(r"[^a-z0-9_]+", "_", raw.lower()).strip("_")[:30]
+    return name or "main"
+
+
+def embedded_names(env) -> dict[str, str]:
+    """The per-instance names of the embedded services: databases and the rq queue."""
+    instance = instance_name(env)
+    return {"INSTANCE": instance, "DB_NAME": f"contact_centre_{instance}",
+            "TEST_DB_NAME": f"contact_centre_{instance}_test", "RQ_QUEUE": f"cc-{instance}"}
+
+
 def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
     """Build the Flask config from the environment, then apply overrides (tests)."""
     env = os.environ if environ is None else environ
     port = env.get("PORT", "5000")
-    database_url = sqlalchemy_url(env.get("DATABASE_URL") or EMBEDDED_DATABASE_URL)
+    names = embedded_names(env)
+    embedded = f"postgresql:///{names['DB_NAME']}?host={PG_SOCKET_DIR}"
+    database_url = sqlalchemy_url(env.get("DATABASE_URL") or embedded)
     var_dir = Path(env.get("VAR_DIR") or PROJECT_ROOT / "var")
     smtp_host = env.get("SMTP_HOST", "")
     cfg: dict = {
         "APP_ENV": env.get("APP_ENV", "development"),
+        "INSTANCE": names["INSTANCE"],
         "DEBUG": _flag(env.get("DEBUG")),
         "SECRET_KEY": env.get("SECRET_KEY", ""),
         # Derives filer tokens (tracking links); its own key, so rotating SECRET_KEY never breaks old links.
@@ -46,11 +65,13 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", ""),
         "SQLALCHEMY_ENGINE_OPTIONS": {
             "pool_pre_ping": True,
+            "hide_parameters": True,   # a database error's text never carries the values it got
             "connect_args": {"connect_timeout": int(env.get("DATABASE_CONNECT_TIMEOUT", "3"))},
         },
         "REDIS_URL": env.get("REDIS_URL") or EMBEDDED_REDIS_URL,
         "REDIS_TIMEOUT": float(env.get("REDIS_TIMEOUT", "0.5")),
-        "RQ_QUEUE": env.get("RQ_QUEUE", "default"),
+        "RQ_QUEUE": env.get("RQ_QUEUE") or names["RQ_QUEUE"],
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX") or names["INSTANCE"],
         "RELAY_STALE_AFTER": _seconds(env.get("RELAY_STALE_AFTER", "120")),
         "RELAY_INTERVAL": _seconds(env.get("RELAY_INTERVAL", "15")),
         "SMTP_HOST": smtp_host or "127.0.0.1",
@@ -201,3 +222,9 @@ def check_production(cfg: dict) -> None:
         problems.append("PUBLIC_BASE_URL is not https")
     if problems:
         raise ConfigError("APP_ENV=production refuses to start: " + "; ".join(problems))
+
+
+if __name__ == "__main__":   # `python -m app.config names`: the bootstrap's view of the instance, as shell lines
+    if sys.argv[1:] == ["names"]:
+        for key, value in embedded_names(os.environ).items():
+            print(f"{key}={value}")

@@ -1,9 +1,18 @@
 """rq job entry points. rq's forking worker runs each job in a fresh child, so the app and its
-database engine are created inside the job, never inherited across the fork."""
+database engine are created inside the job, never inherited across the fork.
+
+rq logs a failed job's exception with its message; a database error's message may quote the
+values it got, so a job re-raises anything unexpected as JobFailed, whose text is only the
+exception's type, frames and statement (app.logs).
+"""
 
 from __future__ import annotations
 
 from flask import has_app_context
+
+
+class JobFailed(Exception):
+    """A job failed; the text says how without repeating what the data was."""
 
 
 def deliver(delivery_id: int) -> None:
@@ -11,14 +20,13 @@ def deliver(delivery_id: int) -> None:
     from app.mail import delivery
 
     if has_app_context():  # SimpleWorker in tests: the caller's app
-        delivery.deliver(delivery_id)
-        return
+        return _guarded(delivery.deliver, delivery_id)
     from app import create_app
 
     app = create_app()
     with app.app_context():
         try:
-            delivery.deliver(delivery_id)
+            _guarded(delivery.deliver, delivery_id)
         finally:
             from app.extensions import db
 
@@ -26,4 +34,13 @@ def deliver(delivery_id: int) -> None:
             db.engine.dispose()
 
 
+def _guarded(job, *args) -> None:
+    from app import logs
+    from app.mail.delivery import TemporaryFailure
 
+    try:
+        job(*args)
+    except TemporaryFailure:
+        raise
+    except Exception as error:
+        raise JobFailed(logs.exception_line(error)) from None

@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 MODE=${1:-run}
 ROOT=$PWD
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-DB_NAME=contact_centre
 PG_SOCKET=/var/run/postgresql
 
 stage_start=$(date +%s)
@@ -52,6 +51,10 @@ ensure_postgres() {
     echo "bootstrap: creating PostgreSQL role $me"
     (cd / && $SUDO runuser -u postgres -- psql -q -h "$PG_SOCKET" -c "CREATE ROLE \"$me\" SUPERUSER LOGIN")
   fi
+  # The server's own log must not keep a failing statement or the values in an error's detail: they hold what
+  # residents typed. Set for the app's role by the superuser (log_min_error_statement is superuser-only).
+  (cd / && $SUDO runuser -u postgres -- psql -q -h "$PG_SOCKET" \
+     -c "ALTER ROLE \"$me\" SET log_min_error_statement = panic" -c "ALTER ROLE \"$me\" SET log_error_verbosity = terse")
 }
 
 ensure_database() {  # the embedded database, with PostGIS and btree_gist (not trusted: needs a superuser)
@@ -80,34 +83,45 @@ ensure_redis() {
 }
 
 flask() { .venv/bin/flask --app wsgi "$@"; }
+free_port() { .venv/bin/python -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
+instance_names() {  # INSTANCE (default: this clone's folder) names the database, the test database and the queue
+  local chosen_queue=${RQ_QUEUE:-}
+  eval "$(.venv/bin/python -m app.config names)"
+  RQ_QUEUE=${chosen_queue:-$RQ_QUEUE}
+  export INSTANCE RQ_QUEUE
+}
 
 case "$MODE" in
   run)
     export PORT=${PORT:-5000}
     export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$PORT}
-    stage venv; ensure_venv ""
+    stage venv; ensure_venv ""; instance_names
     stage services; ensure_postgres; ensure_database; ensure_redis
     stage migrate; flask db upgrade 2>&1 | grep -v "^INFO" || true
     flask calendar sync
     if [ -z "${DATABASE_URL:-}" ] || [ -n "${DEMO:-}" ]; then flask seed demo --if-empty; fi
     stage start
     mkdir -p var
+    # Without SMTP_HOST the local sink takes mail on a free port of this instance's own.
+    if [ -z "${SMTP_HOST:-}" ]; then export SMTP_PORT=${SMTP_PORT:-$(free_port)}; fi
     redis_url=${REDIS_URL:-redis://127.0.0.1:6379/0}
     {
       echo "web: exec .venv/bin/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$PORT wsgi:app"
-      echo "worker: exec .venv/bin/rq worker --url $redis_url ${RQ_QUEUE:-default}"
+      echo "worker: exec .venv/bin/rq worker --url $redis_url $RQ_QUEUE"
       echo "relay: exec .venv/bin/flask --app wsgi relay"
       [ -z "${SMTP_HOST:-}" ] && echo "mail: exec .venv/bin/flask --app wsgi mailsink"
     } > var/Procfile
+    mail="mail sink on 127.0.0.1:${SMTP_PORT:-}"; [ -n "${SMTP_HOST:-}" ] && mail="SMTP $SMTP_HOST"
+    echo "bootstrap: instance $INSTANCE (database $DB_NAME, queue $RQ_QUEUE, $mail)"
     echo "bootstrap: serving on $PUBLIC_BASE_URL (Ctrl-C stops the web server, worker, relay and mail sink)"
     exec .venv/bin/honcho start -f var/Procfile -d "$ROOT"
     ;;
   test)
-    stage venv; ensure_venv test
+    stage venv; ensure_venv test; instance_names
     stage services
     ensure_postgres; ensure_redis
     [ -x /usr/bin/chromium ] || apt_install chromium
-    test_url=${TEST_DATABASE_URL:-postgresql:///contact_centre_test?host=$PG_SOCKET}
+    test_url=${TEST_DATABASE_URL:-postgresql:///$TEST_DB_NAME?host=$PG_SOCKET}
     test_db=$(.venv/bin/python -c "import sys; from sqlalchemy.engine import make_url; print(make_url(sys.argv[1]).database or '')" "$test_url")
     case "$test_db" in *_test) ;; *) echo "make test: refusing database '$test_db': its name must end in _test" >&2; exit 2;; esac
     stage lint; .venv/bin/lint-imports --no-cache

@@ -43,14 +43,14 @@ def status_label_of(signal: Signal, status: Status) -> str:
     return workflow.label(status, current_locale(), signal.kind)
 
 
-NOTICES_SENT = {
-    "registered": _l("registration notice sent by email"), "status": _l("notice of the outcome sent by email"),
-    "hidden": _l("notice of the hiding sent by email"), "unhidden": _l("notice sent by email"),
-}
 NOTICES_WITHHELD = {
     "registered": _l("registration notice not sent: the daily limit of mails to this address was reached"),
 }
 NOTICE_WITHHELD = _l("notice not sent: the daily limit of mails to this address was reached")
+NOTICES = {
+    "registered": _l("registration notice"), "status": _l("notice of the outcome"),
+    "hidden": _l("notice of the hiding"), "unhidden": _l("notice"),
+}
 
 
 def update_label(update: Update) -> str:
@@ -59,8 +59,20 @@ def update_label(update: Update) -> str:
         notice = (update.data or {}).get("notice", "")
         if (update.data or {}).get("withheld"):
             return str(NOTICES_WITHHELD.get(notice, NOTICE_WITHHELD))
-        return str(NOTICES_SENT.get(notice, NOTICES_SENT["unhidden"]))
+        return str(NOTICES.get(notice, NOTICES["unhidden"]))
     return str(UPDATES.get(update.kind, update.kind.value))
+
+
+def notice_state(update: Update) -> str:
+    """Where a notice's mail is now, read from its outbox row at render time (shown to the filer only)."""
+    delivery = update.delivery if update.kind == UpdateKind.notice else None
+    if delivery is None:
+        return ""
+    if delivery.sent_at is not None:
+        return str(_l("sent by email; the mail server answered: %(reply)s", reply=delivery.smtp_reply or "—"))
+    if delivery.failed_at is not None:
+        return str(_l("could not be sent by email: %(reason)s", reason=delivery.smtp_reply or "—"))
+    return str(_l("waiting to be sent by email"))
 
 
 def status_label(signal: Signal) -> str:
@@ -84,4 +96,4 @@ def is_tacit_refusal(signal: Signal) -> bool:
 
 
 GLOBALS = {f.__name__: f for f in (kind_label, hidden_reason_label, status_label_of, status_label, update_label,
-                                   tacit_refusal, is_overdue, is_tacit_refusal)}
+                                   notice_state, tacit_refusal, is_overdue, is_tacit_refusal)}

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.departments.models import Category, Department
 from app.extensions import db
 from app.kinds import Kind
+from app.mail.models import Delivery
 from geo.models import Area
 from signals.workflow import Status
 
@@ -152,6 +153,7 @@ class Update(db.Model):
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
 
     signal: Mapped[Signal] = relationship(back_populates="updates")
+    delivery: Mapped[Delivery | None] = relationship()    # a notice's proof: its outbox row
 
 
 class Attachment(db.Model):

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import clock
+from app import clock, logs
 from app.extensions import db
 from app.mail import outbox
 from app.mail.models import DailyTaskRun, Delivery
@@ -67,9 +67,10 @@ def run_daily_tasks() -> list[str]:
             task()
             db.session.commit()  # the claim and the task's writes land together
             ran.append(name)
-        except Exception:  # one broken task must not stop the others or the relay
+        except Exception as error:  # one broken task must not stop the others or the relay
             db.session.rollback()
-            log.exception("relay: daily task %s failed; it will run again on the next pass", name)
+            log.error("relay: daily task %s failed; it will run again on the next pass: %s", name,
+                      logs.exception_line(error))
     return ran
 
 
@@ -81,9 +82,9 @@ def run_pass_tasks() -> list[str]:
             task()
             db.session.commit()
             ran.append(name)
-        except Exception:  # one broken task must not stop the others or the relay
+        except Exception as error:  # one broken task must not stop the others or the relay
             db.session.rollback()
-            log.exception("relay: task %s failed; it will run again on the next pass", name)
+            log.error("relay: task %s failed; it will run again on the next pass: %s", name, logs.exception_line(error))
     return ran
 
 

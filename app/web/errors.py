@@ -9,16 +9,19 @@ frames, never its message (a database error's message quotes the values it got).
 from __future__ import annotations
 
 import logging
+import math
 import secrets
-import traceback
+import time
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+
+from app import logs
 
 log = logging.getLogger("app.errors")
 # Paths answered in JSON when no blueprint matched (an unknown URL under an API prefix).
@@ -90,12 +93,29 @@ def error_response(status: int, code: str, message=None, *, error_id: str | None
     return response
 
 
+def too_many_requests(seconds: int | None, back: str | None = None) -> Response:
+    """429 that says when to try again (and, after a refused form, links back to it)."""
+    wait = max(1, int(seconds)) if seconds else 60
+    again = _l("You can try again in about %(minutes)d minutes.", minutes=math.ceil(wait / 60))
+    message = f"{MESSAGES[429]} {again}"
+    return error_response(429, "too_many_requests", message, headers={"Retry-After": str(wait)}, back=back)
+
+
+def _limiter_wait() -> int | None:
+    """Seconds until the rate limit that refused this request resets (Flask-Limiter's view of it)."""
+    from app.extensions import limiter
+
+    try:
+        current = limiter.current_limit
+    except Exception:  # noqa: BLE001 - the limiter's storage went away: say a minute
+        return None
+    return int(current.reset_at - time.time()) + 1 if current is not None else None
+
+
 def _log_line(error_id: str, error: BaseException, level: int) -> None:
-    """Type and frames of the exception with the error id; the message (which may quote data) is left out."""
-    frames = "".join(traceback.format_tb(error.__traceback__))
-    statement = f"\nstatement: {error.statement}" if isinstance(error, StatementError) and error.statement else ""
-    log.log(level, "error %s: %s %s raised %s.%s%s\n%s", error_id, request.method, request.path,
-            type(error).__module__, type(error).__qualname__, statement, frames)
+    """The error id, the request (path escaped) and the exception without its message (app.logs)."""
+    log.log(level, "error %s: %s %s raised %s", error_id, request.method, logs.escape(request.path),
+            logs.exception_line(error))
 
 
 def _new_error_id() -> str:
@@ -113,15 +133,16 @@ def init_errors(app: Flask) -> None:
             return unexpected(error)
         if isinstance(error, SecurityError):
             return error_response(400, "bad_host", "Unknown host")
+        back = request.path if request.method == "POST" and error.code in (413, 429) else None
+        if error.code == 429:
+            return too_many_requests(_limiter_wait(), back)
         code = "csrf" if error.__class__.__name__ == "CSRFError" else CODES.get(error.code, "http_%d" % error.code)
         message = MESSAGES.get(error.code, error.description)
         if code == "csrf":
             message = _l("This form has expired or was opened in another window. Go back, reload the page "
                          "and send it again.")
         headers = {k: v for k, v in error.get_headers() if k in ("Allow", "Retry-After")}
-        # A refused form (too large, too many) offers the way back to it.
-        back = request.path if request.method == "POST" and error.code in (413, 429) else None
-        return error_response(error.code, code, message, headers=headers, back=back)
+        return error_response(error.code, code, message, headers=headers, back=back)   # a refused form: a way back
 
     def database_down(error: Exception):
         error_id = _new_error_id()

@@ -92,24 +92,27 @@ class ReportForm(CleanForm):
             except InvalidAddress as invalid:
                 raise ValidationError(str(invalid)) from None
 
-    def validate_lon(self, field) -> None:
-        """Both coordinates or neither; a problem needs a point, or a district with a description of the place."""
-        if (self.lat.data is None) != (field.data is None):
-            raise ValidationError(_l("Give both latitude and longitude, or choose the place on the map."))
-        has_point = self.lat.data is not None and field.data is not None
-        if self.kind.data == Kind.problem.value and not has_point and not self.district.data:
-            raise ValidationError(_l("Choose the place on the map, type its coordinates, or choose a district."))
-
     def validate(self, extra_validators=None) -> bool:
-        """The fields' own checks, then whether a point lies inside the municipality (its message at latitude)."""
-        valid = super().validate(extra_validators)
-        if self.lat.data is not None and self.lon.data is not None and not (self.lat.errors or self.lon.errors):
-            if not routing.inside_municipality(self.lon.data, self.lat.data):
-                self.lat.errors.append(str(_l("This point is outside the municipality. Choose a place inside it.")))
-                valid = False
-        return valid
+        """The fields' own checks, then the place as a whole: field validators stop at an empty optional field,
+        so these rules live here.
 
-    def validate_place_description(self, field) -> None:
-        """A district alone needs words saying where in it."""
-        if self.district.data and self.lat.data is None and not field.data:
-            raise ValidationError(_l("Describe where in the district the problem is."))
+        Both coordinates or neither; a problem needs a point inside the municipality, or a district with words
+        saying where in it; a district without a point always needs those words.
+        """
+        valid = super().validate(extra_validators)
+        lat, lon, district = self.lat.data, self.lon.data, self.district.data
+        if self.lat.errors or self.lon.errors or self.district.errors:
+            return False
+        problem = None
+        if (lat is None) != (lon is None):
+            field, problem = self.lon, _l("Give both latitude and longitude, or choose the place on the map.")
+        elif lat is None and self.kind.data == Kind.problem.value and not district:
+            field, problem = self.lon, _l("Choose the place on the map, type its coordinates, or choose a district.")
+        elif lat is None and district and not self.place_description.data:
+            field, problem = self.place_description, _l("Describe where in the district the problem is.")
+        elif lat is not None and not routing.inside_municipality(lon, lat):
+            field, problem = self.lat, _l("This point is outside the municipality. Choose a place inside it.")
+        if problem is not None:
+            field.errors.append(str(problem))
+            return False
+        return valid

@@ -32,7 +32,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
 from app.extensions import db, limiter
-from app.web.errors import error_response
+from app.web.errors import too_many_requests
 from signals import access, registry, tokens
 from signals.access import Reader
 from signals.models import Signal
@@ -104,7 +104,7 @@ def _seconds_to_wait(strategy, items, key) -> int:
 
 def too_many() -> Response:
     """The answer once the miss limit is used up, saying when to try again."""
-    return error_response(429, "too_many_requests", headers={"Retry-After": str(g.get("lookup_retry_after", 60))})
+    return too_many_requests(g.get("lookup_retry_after", 60))
 
 
 # --- the gate ----------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def test_click_the_map_fill_attach_submit_and_find_it_by_number(tab, live_server
     tab.fill("#title", "Дупка пред блок 12")
     tab.fill("#description", "Дълбока дупка на платното, колите я заобикалят в насрещното.")
     tab.set_input_files("#photos", files=[{"name": "dupka.jpg", "mimeType": "image/jpeg", "buffer": _photo()}])
-    tab.click("button[type=submit]")
+    tab.click("#send")
     number = tab.locator("#registered-number").inner_text().strip()
     assert number.startswith("SG-")
     tab.goto(live_server + "/")
