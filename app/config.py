@@ -24,9 +24,9 @@ def _flag(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def instance_name(env) -> str:
+def instance_name(env, root: Path = PROJECT_ROOT) -> str:
     """INSTANCE, or the clone's folder name: what keeps two `make run` on one machine apart."""
-    raw = env.get("INSTANCE") or PROJECT_ROOT.name
+    raw = env.get("INSTANCE") or root.name
     name = re.sub(r"[^a-z0-9_]+", "_", raw.lower()).strip("_")[:30]
     return name or "main"
 

@@ -38,10 +38,13 @@ _installed: list[bool] = []
 
 
 def install() -> None:
-    """Escape the string arguments of every log record made in this process (once)."""
+    """Escape the string arguments of every log record made in this process (once), and give the app's own
+    lines a level and a time when nothing else (gunicorn's root, pytest) has configured logging."""
     if _installed:
         return
     _installed.append(True)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     make_record = logging.getLogRecordFactory()
 
     def safe_record(*args, **kwargs):

@@ -7,8 +7,11 @@ taken byte for byte and only refused when they hold control characters.
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, PasswordField, StringField, TextAreaField
+from flask_wtf.form import _Auto, _is_submitted   # Flask-WTF's own markers for "read the request"
+from werkzeug.datastructures import MultiDict
+from wtforms import Field, FileField, HiddenField, MultipleFileField, PasswordField, StringField, TextAreaField
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
@@ -33,6 +36,19 @@ class CleanForm(FlaskForm):
     """A Flask-WTF form whose text fields pass the input-hygiene layer."""
 
     class Meta:
+        def wrap_formdata(self, form, formdata):
+            """What the browser sent as an HTML form: text parts, and file parts for file fields only (a file in
+            a text field's name, or a JSON body, is not form data); None when nothing was submitted."""
+            if formdata is not _Auto:
+                return formdata
+            if not _is_submitted():
+                return None
+            files = {name for name, unbound in form._unbound_fields
+                     if issubclass(unbound.field_class, (FileField, MultipleFileField))}
+            parts = [*request.form.items(multi=True)]
+            parts += [(name, upload) for name, upload in request.files.items(multi=True) if name in files]
+            return MultiDict(parts)
+
         def bind_field(self, form, unbound_field, options):
             """Give every text field its cleaning filter, first in line."""
             kind = unbound_field.field_class

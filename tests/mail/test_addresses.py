@@ -113,3 +113,13 @@ def test_plus_tags_do_not_get_around_the_daily_cap_and_the_confirmation_says_so(
     assert "We are sending the number and the link to your email" in first
     fourth = db.session.scalar(select(Signal).where(Signal.number == responses[3].headers["Location"].split("/")[2]))
     assert [u.data.get("withheld") for u in fourth.updates if u.kind == UpdateKind.notice] == ["daily_limit"]
+
+
+def test_the_relay_says_at_start_when_the_server_does_not_offer_smtputf8(app, mail_to, ascii_smtp_server,
+                                                                          smtp_server, caplog):
+    with app.app_context():
+        mail_to(ascii_smtp_server[1], True)
+        assert relay.check_smtputf8() is False
+        assert any(r.levelname == "ERROR" and "does not offer SMTPUTF8" in r.getMessage() for r in caplog.records)
+        mail_to(smtp_server[1], True)
+        assert relay.check_smtputf8() is True
