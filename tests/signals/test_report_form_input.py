@@ -201,3 +201,44 @@ def test_without_javascript_the_home_filters_filter_the_list(client, create_sign
     assert hole.number in client.get("/").get_data(as_text=True)
     odd = client.get("/?category=nope").get_data(as_text=True)
     assert "could not use the chosen filter" in odd or "не можахме" in odd.lower()
+
+
+def test_held_photos_are_capped_in_total_and_removed_by_the_relay_after_an_hour(app, client, potholes, monkeypatch):
+    from datetime import timedelta
+
+    from app import clock
+    from app.mail import relay
+
+    monkeypatch.setitem(app.config, "PENDING_PHOTO_TOTAL", 2)
+    tokens = form_tokens(client)
+    _post(client, report(potholes.code, title=""), files=[(jpeg(), "a.jpg"), (jpeg(color="red"), "b.jpg")],
+          tokens=tokens)
+    full = _post(client, report(potholes.code, title=""), files=[(jpeg(color="green"), "c.jpg")],
+                 tokens=form_tokens(client))
+    assert "cannot keep more photos" in _error(full.get_data(as_text=True), "photos") and _count(PendingPhoto) == 2
+    held = [os.path.join(app.config["UPLOAD_DIR"], "pending", p.storage_key)
+            for p in db.session.scalars(select(PendingPhoto))]
+    with clock.frozen(clock.now() + timedelta(minutes=59)):
+        relay.run_pass_tasks()
+    assert _count(PendingPhoto) == 2
+    with clock.frozen(clock.now() + timedelta(minutes=61)):
+        relay.run_pass_tasks()
+    assert _count(PendingPhoto) == 0 and not any(os.path.exists(path) for path in held)
+
+
+def test_held_photos_are_capped_per_address(test_config, db_session, create_category, redis_server):
+    category = create_category(Kind.problem)
+    app = create_app({**test_config, "REDIS_URL": redis_server.url, "PENDING_PHOTO_RATE_LIMIT": "1 per hour"})
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    first = _post(client, report(category.code, title=""), files=[(jpeg(), "a.jpg")])
+    second = _post(client, report(category.code, title=""), files=[(jpeg(color="red"), "b.jpg")])
+    assert not _error(first.get_data(as_text=True), "photos")
+    assert "cannot keep more photos" in _error(second.get_data(as_text=True), "photos")
+
+
+@pytest.mark.parametrize("target", ["/track\r\nX-Forged: 1", "/\\evil.example", "//evil.example", "javascript:x"])
+def test_the_language_switch_never_follows_a_bad_next(client, target):
+    response = client.get("/lang/en", query_string={"next": target})
+    assert response.status_code in (302, 400)
+    assert response.headers.get("Location", "/") == "/" and "X-Forged" not in response.headers
