@@ -35,7 +35,8 @@ def live_server(demo_city, test_config, tmp_path):
     env = {**os.environ, "DATABASE_URL": test_config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": test_config["REDIS_URL"],
            "RQ_QUEUE": test_config["RQ_QUEUE"], "VAR_DIR": test_config["VAR_DIR"],
            "UPLOAD_DIR": test_config["UPLOAD_DIR"], "PORT": str(port), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-           "FILING_RATE_LIMIT": "1000 per hour", "RATELIMIT_KEY_PREFIX": f"live-{port}"}
+           "FILING_RATE_LIMIT": "1000 per hour", "FORM_POST_RATE_LIMIT": "10000 per hour",
+           "LOOKUP_MISS_RATE_LIMIT": "10000 per minute", "RATELIMIT_KEY_PREFIX": f"live-{port}"}
     env.pop("APP_ENV", None)
     log = open(tmp_path / "gunicorn.log", "w")
     process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
