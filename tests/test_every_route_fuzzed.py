@@ -5,8 +5,9 @@ adds a registry row or an upload for a refused input.
 
 Form POSTs carry a real CSRF token and submission key most of the time; the test fails unless at least 80 % of
 them reach form validation (past the CSRF check). The limiter is keyed per example (a fresh client address).
-Budget: DEFAULT_EXAMPLES in all, shared by the routes, with a fixed seed; HYPOTHESIS_PROFILE=long runs ten times
-as many. A new route joins automatically.
+Every route is tried as an anonymous visitor, a resident and a staff member. Budget: DEFAULT_EXAMPLES in all,
+shared by the routes and readers, with a fixed seed; HYPOTHESIS_PROFILE=long runs ten times as many. A new route
+joins automatically.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from pathlib import Path
 from urllib.parse import quote_from_bytes
 
 import pytest
+from flask_login import FlaskLoginClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from app import create_app
+from app.accounts.models import Role
 from app.extensions import db
 from app.kinds import Kind
 from app.mail.models import Delivery
@@ -51,7 +54,8 @@ def _rules():
 
 
 RULES = _rules()
-BUDGET = max(12, DEFAULT_EXAMPLES // len(RULES)) * (10 if LONG else 1)
+ROLES = ("anonymous", "resident", "staff")
+BUDGET = max(8, DEFAULT_EXAMPLES // (len(RULES) * len(ROLES))) * (10 if LONG else 1)
 POST_BUDGET = BUDGET * 3
 
 texts = st.one_of(st.sampled_from(NASTY), st.text(max_size=40),
@@ -139,17 +143,23 @@ REACHED: dict[str, list[bool]] = {}
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("rule,endpoint,arguments", RULES, ids=[r[0] for r in RULES])
-def test_no_generated_request_gets_a_500_or_leaves_half_an_item(app, db_session, create_category, rule, endpoint,
-                                                                 arguments):
-    create_category(Kind.problem, code="potholes")
-    client = app.test_client()
+def test_no_generated_request_gets_a_500_or_leaves_half_an_item(app, db_session, create_category, create_user,
+                                                                 monkeypatch, rule, endpoint, arguments, role):
+    category = create_category(Kind.problem, code="potholes")
+    user = None
+    if role != "anonymous":      # logged in through Flask-Login's session (the accounts issue replaces it)
+        user = create_user(Role.staff if role == "staff" else Role.resident, department=category.department
+                           if role == "staff" else None)
+        monkeypatch.setattr(app, "test_client_class", FlaskLoginClient)
+    client = app.test_client(user=user) if user else app.test_client()
     with app.app_context():
         page = client.get("/signals/new").get_data(as_text=True)
     tokens = dict(re.findall(r'name="(csrf_token|submission_key)" type="hidden" value="([^"]+)"', page))
     cookie = f"session={client.get_cookie('session').value}"
     upload_dir = Path(app.config["UPLOAD_DIR"])
-    posts = REACHED.setdefault(rule, [])
+    posts = REACHED.setdefault((rule, role), [])
 
     methods = ["POST"] * 6 + METHODS if rule == "/signals/new" else METHODS
 

@@ -59,8 +59,9 @@ class ReportForm(CleanForm):
         self.category.choices = [(code, name) for _, options in self.categories.get(self.kind.data, [])
                                  for code, name in options]
         self.district.choices = [("", "—")] + list(districts)
-        if not _KEY.match(self.submission_key.data or ""):   # absent or tampered: a fresh one
+        if not _KEY.match(self.submission_key.data or ""):   # absent or tampered: a fresh one, and no error
             self.submission_key.data = secrets.token_urlsafe(24)
+            self.submission_key.process_errors = []
 
     @property
     def category_groups(self) -> list:

@@ -123,6 +123,8 @@ def test_a_tampered_submission_key_gets_a_fresh_one_and_no_500(client, potholes)
     tokens = form_tokens(client)
     response = _post(client, report(potholes.code), tokens={**tokens, "submission_key": "k" * 5000})
     assert response.status_code == 302
+    nul = _post(client, report(potholes.code, title="Дупка втора"), tokens={**tokens, "submission_key": "a\x00b"})
+    assert nul.status_code == 302
 
 
 def test_photos_survive_a_validation_error_and_go_with_the_filing(app, client, potholes):
