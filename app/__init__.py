@@ -73,6 +73,9 @@ def _init_extensions(app: Flask) -> None:
 
     install_after_commit_hook(app)
     install_file_hooks()
+    import signals.map_cells
+
+    signals.map_cells.install()
 
 
 def select_locale() -> str:
@@ -93,6 +96,7 @@ def _import_models() -> None:
     import app.mail.models  # noqa: F401
     import app.site_settings  # noqa: F401
     import geo.models  # noqa: F401
+    import signals.map_cells  # noqa: F401
     import signals.models  # noqa: F401
     import signals.uploads  # noqa: F401
 
@@ -115,12 +119,13 @@ def _register_daily_tasks(app: Flask) -> None:
     """What app.mail needs from the domains above it, named here: the relay's daily tasks, and the
     resolver that fills a filer's tracking token into a mail at delivery."""
     from app import clock
-    from signals import calendar, tokens, uploads
+    from signals import calendar, map_cells, tokens, uploads
     from signals.services import retention
 
     app.extensions["daily_tasks"] = {
         "calendar-sync": lambda: calendar.sync(clock.today().year, 3),
         "retention-purge": retention.purge,
+        "map-cells-purge": map_cells.purge,
     }
     app.extensions["pass_tasks"] = {"pending-photos": uploads.purge}
     app.extensions["filer_token_for"] = tokens.for_item

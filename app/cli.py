@@ -10,7 +10,7 @@ def register_commands(app: Flask) -> None:
     from app.mail.cli import mailsink_command, relay_command
     from app.seed import seed_cli
     from geo.cli import areas_cli
-    from signals.cli import calendar_cli, moderate_cli
+    from signals.cli import calendar_cli, map_cli, moderate_cli
 
-    for command in (areas_cli, calendar_cli, moderate_cli, seed_cli, relay_command, mailsink_command):
+    for command in (areas_cli, calendar_cli, map_cli, moderate_cli, seed_cli, relay_command, mailsink_command):
         app.cli.add_command(command)

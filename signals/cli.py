@@ -10,12 +10,21 @@ from flask.cli import AppGroup
 
 from app import clock
 from app.extensions import db
-from signals import calendar, queries, registry
+from signals import calendar, map_cells, queries, registry
 from signals.models import HiddenReason, Signal
 from signals.services import moderation
 
 calendar_cli = AppGroup("calendar", help="The working-day calendar (calendar_days).")
 moderate_cli = AppGroup("moderate", help="Approve, hide or unhide public items; hold new ones during a spam wave.")
+map_cli = AppGroup("map", help="The map's cell counts.")
+
+
+@map_cli.command("rebuild")
+def rebuild_command() -> None:
+    """Recount every map cell from the signals (after a bulk load or a restore)."""
+    counted = map_cells.rebuild()
+    db.session.commit()
+    click.echo(f"map: {counted} public signals counted into cells")
 
 
 @calendar_cli.command("sync")

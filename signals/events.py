@@ -22,9 +22,15 @@ moderated = _ns.signal("moderated", doc="""A moderator approved, hid or unhid a 
 
 sender: the Signal; action: "approved" | "hidden" | "unhidden"; update: its Update; actor: the User or None.""")
 
+corrected = _ns.signal("corrected", doc="""Staff corrected what an item is or where: its kind (problem ↔ question), its
+category, or its point.
+
+sender: the Signal; what: "kind" | "category" | "place"; update: its Update (data holds old and new);
+actor: the User or None.""")
+
 notice_recorded = _ns.signal("notice_recorded", doc="""A notice to the filer was written into the item's history.
 
 sender: the Signal; update: the notice Update; notice: its name ("registered", "status", …);
 delivery_id: the outbox row that proves it, or None when it was withheld (withheld: the reason).""")
 
-ALL = (registered, status_changed, moderated, notice_recorded)
+ALL = (registered, status_changed, moderated, corrected, notice_recorded)

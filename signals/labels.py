@@ -24,6 +24,8 @@ UPDATES = {
     UpdateKind.registered: _l("registered"), UpdateKind.public_reply: _l("reply"),
     UpdateKind.filer_reply: _l("reply from the filer"), UpdateKind.moderation: _l("reviewed"),
     UpdateKind.notice: _l("notice"), UpdateKind.reroute: _l("sent to another department"),
+    UpdateKind.kind_change: _l("kind changed"), UpdateKind.category_change: _l("category changed"),
+    UpdateKind.relocation: _l("place corrected"),
     UpdateKind.extension: _l("deadline extended"), UpdateKind.decision: _l("decision"),
 }
 
@@ -49,7 +51,7 @@ NOTICES_WITHHELD = {
 NOTICE_WITHHELD = _l("notice not sent: the daily limit of mails to this address was reached")
 NOTICES = {
     "registered": _l("registration notice"), "status": _l("notice of the outcome"),
-    "hidden": _l("notice of the hiding"), "unhidden": _l("notice"),
+    "hidden": _l("notice of the hiding"), "unhidden": _l("notice"), "kind": _l("notice of the change of kind"),
 }
 
 

@@ -123,6 +123,8 @@ class UpdateKind(str, enum.Enum):
     decision = "decision"
     extension = "extension"
     kind_change = "kind_change"
+    category_change = "category_change"
+    relocation = "relocation"
     moderation = "moderation"
     notice = "notice"
 

@@ -77,6 +77,14 @@ def notify_filer_of_moderation(signal: Signal, action: str, **_) -> None:
     _required_notice(signal, action, "moderated", {"action": action, "reason": reason})
 
 
+@events.corrected.connect
+def notify_filer_of_a_new_kind(signal: Signal, what: str, **_) -> None:
+    """A problem became a question or the reverse: the filer is told the new kind and due date."""
+    if what != "kind":
+        return
+    _required_notice(signal, "kind", "kind_changed", {"kind": signal.kind.value})
+
+
 @events.notice_recorded.connect
 def log_notice(signal: Signal, notice: str, delivery_id: int | None, withheld: str | None = None, **_) -> None:
     """The operations log of required notices: a withheld one is a warning (the filer was not reached)."""
