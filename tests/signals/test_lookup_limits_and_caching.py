@@ -40,7 +40,7 @@ def test_the_map_data_is_one_public_body_for_every_language(client, create_signa
         if cookie:
             client.set_cookie("lang", cookie)
         response = client.get("/map/signals.geojson?bbox=23.2,42.6,23.5,42.8", headers=headers)
-        assert response.headers["Cache-Control"] == "public, max-age=60"
+        assert response.headers["Cache-Control"] == "public, max-age=15"
         bodies.append(response.data)
     assert bodies[0] == bodies[1] == bodies[2] and b'"features": []' not in bodies[0]
     assert "Дупк".encode() not in bodies[0] and b"Category" not in bodies[0]

@@ -1,0 +1,163 @@
+"""The map's data: points at street zoom, cell counts at any zoom, the data version, the labels.
+
+Every body is built by PostgreSQL and passed through as text (no parsing in Python),
+and carries codes, never words in a language: one cached answer serves everyone.
+Points start from `access.public_signals()`; cells come from map_cells, which counts
+exactly what it selects. A URL that names the data version and the window's first
+local date is immutable; the version (`version()`) moves at most once a minute, and
+only after the cells changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Text, and_, func, select, text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from app import clock, site_settings
+from app.departments.models import Category
+from app.extensions import db
+from app.kinds import PUBLIC_KINDS, Kind
+from signals import access, map_cells, workflow
+from signals.map_cells import LEVELS, MapCell
+from signals.models import Signal
+from signals.queries import MAX_DAYS, BadQuery, Filters, parse_filters
+
+MAX_FEATURES = 5000
+VERSION_KEY = "map_version"
+VERSION_EVERY = 60          # seconds: the version moves at most this often
+
+
+@dataclass(frozen=True)
+class Window:
+    """A box (optional for cells), the first local date, and the filters."""
+
+    first_day: date
+    filters: Filters
+    box: tuple[float, float, float, float] | None = None
+
+
+def _box(raw: str | None, required: bool) -> tuple[float, float, float, float] | None:
+    if not raw and not required:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in (raw or "").split(","))
+    except ValueError:
+        raise BadQuery("bad_bbox", "bbox must be four numbers: west,south,east,north") from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise BadQuery("bad_bbox", "bbox must have west < east within ±180 and south < north within ±90")
+    return west, south, east, north
+
+
+def parse(args, *, box_required: bool = True) -> Window:
+    """bbox=w,s,e,n; the window as from=YYYY-MM-DD (from version.json) or days=1–90; category; status."""
+    filters = parse_filters(args)
+    first_day = filters.first_day
+    if args.get("from"):
+        try:
+            first_day = date.fromisoformat(args["from"])
+        except ValueError:
+            raise BadQuery("bad_from", "from must be a date, YYYY-MM-DD") from None
+        if not clock.today() - timedelta(days=MAX_DAYS) <= first_day <= clock.today():
+            raise BadQuery("bad_from", "from must be within the last 90 days")
+    return Window(first_day, filters, _box(args.get("bbox"), box_required))
+
+
+def points_statement(window: Window):
+    """Public points in the box, newest first, at most MAX_FEATURES, as one GeoJSON text (truncated says more)."""
+    conditions = [Signal.location.op("&&")(func.ST_MakeEnvelope(*window.box, 4326)),
+                  Signal.registered_at >= clock.local_midnight(window.first_day)]
+    if window.filters.category_id:
+        conditions.append(Signal.category_id == window.filters.category_id)
+    if window.filters.status:
+        conditions.append(Signal.status == window.filters.status)
+    rows = (access.public_signals().join(Category, Category.id == Signal.category_id).where(and_(*conditions))
+            .with_only_columns(Signal.number, Signal.status, Signal.registered_at, Signal.location,
+                               Category.code.label("category_code"),
+                               func.row_number().over(order_by=Signal.registered_at.desc()).label("rn"))
+            .order_by(Signal.registered_at.desc()).limit(MAX_FEATURES + 1).subquery("r"))
+    feature = func.json_build_object(
+        "type", "Feature", "geometry", func.ST_AsGeoJSON(rows.c.location, 6).cast(db.JSON),
+        "properties", func.json_build_object("number", rows.c.number, "status", rows.c.status,
+                                             "category_code", rows.c.category_code,
+                                             "registered_at", rows.c.registered_at))
+    collected = func.json_agg(aggregate_order_by(feature, rows.c.registered_at.desc())).filter(
+        rows.c.rn <= MAX_FEATURES)
+    body = func.json_build_object("type", "FeatureCollection",
+                                  "features", func.coalesce(collected, text("'[]'::json")),
+                                  "truncated", func.count() > MAX_FEATURES)
+    return select(body.cast(Text)).select_from(rows)
+
+
+def points(window: Window) -> str:
+    """The GeoJSON text for a window (no parallel workers: for a small box they only cost)."""
+    db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    return db.session.execute(points_statement(window)).scalar_one()
+
+
+def level_of(raw: str | None) -> int:
+    """A grid level, 0 (city) to 3 (blocks)."""
+    if raw is None or not raw.isdigit() or int(raw) >= len(LEVELS):
+        raise BadQuery("bad_level", f"level must be 0 to {len(LEVELS) - 1}")
+    return int(raw)
+
+
+def cells_statement(level: int, window: Window):
+    """Counts per cell of a level in the window (and box), each at the mean of its signals, as one JSON text."""
+    size = LEVELS[level]
+    status = window.filters.status.value if window.filters.status else map_cells.ALL_STATUSES
+    conditions = [MapCell.level == level, MapCell.day >= window.first_day,
+                  MapCell.category_id == (window.filters.category_id or map_cells.ALL_CATEGORIES),
+                  MapCell.status == status]
+    if window.box:
+        west, south, east, north = window.box
+        conditions += [MapCell.cx.between(int(west // size), int(east // size)),
+                       MapCell.cy.between(int(south // size), int(north // size))]
+    per_cell = (select(func.sum(MapCell.n).label("n"), func.sum(MapCell.sum_lon).label("x"),
+                       func.sum(MapCell.sum_lat).label("y"))
+                .where(*conditions).group_by(MapCell.cx, MapCell.cy).having(func.sum(MapCell.n) > 0).subquery("c"))
+    mean = lambda column: func.round(func.cast(column / per_cell.c.n, db.Numeric), 5)  # noqa: E731
+    cell = func.json_build_array(mean(per_cell.c.x), mean(per_cell.c.y), per_cell.c.n)
+    body = func.json_build_object("level", level, "size", size, "from", window.first_day,
+                                  "total", func.coalesce(func.sum(per_cell.c.n), 0),
+                                  "cells", func.coalesce(func.json_agg(cell), text("'[]'::json")))
+    return select(body.cast(Text)).select_from(per_cell)
+
+
+def cells(level: int, window: Window) -> str:
+    """The cells' JSON text."""
+    return db.session.execute(cells_statement(level, window)).scalar_one()
+
+
+def version() -> int:
+    """The data version: the time it last moved, moved here at most every VERSION_EVERY seconds and only when
+    the cells changed since (no job needed: the first visitor after a change moves it)."""
+    state = site_settings.get(VERSION_KEY) or {}
+    current, seen = int(state.get("v", 0)), state.get("seen")
+    now = clock.now()
+    if now.timestamp() - current < VERSION_EVERY:
+        return current
+    latest = db.session.scalar(select(func.max(MapCell.changed_at)))
+    if latest is None or (seen is not None and latest.timestamp() <= float(seen)):
+        return current
+    current = int(now.timestamp())
+    site_settings.put(VERSION_KEY, {"v": current, "seen": latest.timestamp()})
+    db.session.commit()
+    return current
+
+
+def windows() -> dict[str, str]:
+    """Each window's first local date, for the client's URLs."""
+    return {str(days): (clock.today() - timedelta(days=days)).isoformat() for days in (7, 30, 90)}
+
+
+def labels(locale: str) -> dict:
+    """What the map's codes mean in a locale: statuses (legal terms) and public categories."""
+    statuses = workflow.statuses_of(Kind.problem) | workflow.statuses_of(Kind.question)
+    categories = db.session.scalars(select(Category).where(
+        Category.kind.in_(sorted(PUBLIC_KINDS, key=lambda k: k.value))).order_by(Category.code)).all()
+    return {"locale": locale,
+            "statuses": {s.value: workflow.label(s, locale) for s in sorted(statuses, key=lambda s: s.value)},
+            "categories": {c.code: c.text("name", locale) for c in categories}}
