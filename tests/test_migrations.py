@@ -28,7 +28,8 @@ def test_every_model_table_exists_with_its_indexes(app):
         tables = set(inspector.get_table_names())
         assert {t.name for t in db.metadata.sorted_tables} <= tables
         gist = db.session.execute(text(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'signals' AND indexname = 'ix_signals_location'"
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'signals' "
+            "AND indexname = 'ix_signals_location_registered_at'"
         )).scalar_one()
-        assert "USING gist (location)" in gist
+        assert "USING gist (location, registered_at)" in gist
         db.session.remove()
