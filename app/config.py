@@ -66,7 +66,9 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {
             "pool_pre_ping": True,
             "hide_parameters": True,   # a database error's text never carries the values it got
-            "connect_args": {"connect_timeout": int(env.get("DATABASE_CONNECT_TIMEOUT", "3"))},
+            # No parallel workers for this OLTP service: for the map's small boxes they only cost (bench_city).
+            "connect_args": {"connect_timeout": int(env.get("DATABASE_CONNECT_TIMEOUT", "3")),
+                             "options": "-c max_parallel_workers_per_gather=0"},
         },
         "REDIS_URL": env.get("REDIS_URL") or EMBEDDED_REDIS_URL,
         "REDIS_TIMEOUT": float(env.get("REDIS_TIMEOUT", "0.5")),

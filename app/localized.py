@@ -29,3 +29,13 @@ class Localized:
     def name(self) -> str:
         """The name in the current locale."""
         return self.text("name")
+
+
+def in_locale(model, field: str, locale: str | None = None):
+    """SQL for a per-locale column in the locale, falling back to Bulgarian (for queries that select columns)."""
+    from sqlalchemy import func
+
+    locale = locale or current_locale()
+    column = getattr(model, f"{field}_{locale}", None)
+    default = getattr(model, f"{field}_{DEFAULT_LOCALE}")
+    return default if column is None or locale == DEFAULT_LOCALE else func.coalesce(func.nullif(column, ""), default)

@@ -21,11 +21,18 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 _WRITTEN = "written_files"
 _DOOMED = "files_to_remove"
+_CACHE = "transaction_cache"
 
 
 def written(path: Path) -> None:
     """Register a file written for the current transaction: it is removed if the transaction rolls back."""
     db.session.info.setdefault(_WRITTEN, []).append(Path(path))
+
+
+def transaction_cache(name: str) -> dict:
+    """A dict that lives as long as the current transaction (cleared at commit and rollback): for answers the
+    same request asks twice, e.g. which district a point lies in."""
+    return db.session.info.setdefault(_CACHE, {}).setdefault(name, {})
 
 
 def remove_after_commit(path: Path) -> None:
@@ -63,11 +70,13 @@ def install_file_hooks() -> None:
 
     @event.listens_for(Session, "after_commit")
     def _keep(session: Session) -> None:
+        session.info.pop(_CACHE, None)
         session.info.pop(_WRITTEN, None)
         _unlink(session.info.pop(_DOOMED, []), "after a commit")
 
     @event.listens_for(Session, "after_soft_rollback")
     def _remove(session: Session, previous_transaction) -> None:
+        session.info.pop(_CACHE, None)
         if session.in_transaction():
             return
         session.info.pop(_DOOMED, None)

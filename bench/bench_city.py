@@ -159,7 +159,9 @@ def capture(url: str, case: Case) -> None:
             client.open(case.path, method=case.method)                    # warm the process's caches
         else:
             client.get("/signals/new")
-            db.session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('signals', 'id'), {FRESH_ID})"))
+            start = db.session.execute(db.text(
+                f"SELECT setval(pg_get_serial_sequence('signals', 'id'), "
+                f"greatest({FRESH_ID}, (SELECT max(id) FROM signals)))")).scalar()
             db.session.commit()
         event.listen(db.engine, "before_cursor_execute", grab)
         response = client.open(case.path, method=case.method, data=data)
@@ -167,9 +169,9 @@ def capture(url: str, case: Case) -> None:
         assert response.status_code in (200, 302), (case.label, response.status_code)
         if data is not None:
             number, key = db.session.execute(db.text("SELECT number, submission_key FROM signals WHERE id = :id"),
-                                             {"id": FRESH_ID + 1}).one()
+                                             {"id": start + 1}).one()
             raw = [s.replace(f"'{number}'", "'{number}'").replace(f"'{key}'", "'{key}'")
-                    .replace(str(FRESH_ID + 1), "{id}") for s in raw]
+                    .replace(str(start + 1), "{id}") for s in raw]
         db.session.remove()
         db.engine.dispose()
     case.statements = raw
@@ -203,7 +205,7 @@ def product_call(port: int, case: Case):
     return call
 
 
-_fresh = iter(range(FRESH_ID + 1_000_000, FRESH_ID + 100_000_000))
+_fresh = iter(range(2_000_000_000, 2_100_000_000))
 _fresh_lock = threading.Lock()
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from geo import importer
-from geo.models import Area, AreaLevel
+from geo.models import Area, AreaLevel, forget_districts
 
 areas_cli = AppGroup("areas", help="District boundaries and the municipality outline.")
 
@@ -64,7 +64,9 @@ def import_command(path: Path, level: str, bounds: str | None) -> None:
         raise SystemExit(1) from None
     count = importer.store(parsed, area_level)
     db.session.commit()
-    click.echo(f"areas: {count} {level} area(s) imported from {path.name}")
+    forget_districts()
+    click.echo(f"areas: {count} {level} area(s) imported from {path.name}; running web servers see them "
+               f"within a minute")
 
 
 def _feature_count(path: Path) -> int:

@@ -10,10 +10,11 @@ only after the cells changed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Text, and_, func, select, text
+from sqlalchemy import Text, and_, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app import clock, site_settings
@@ -65,14 +66,18 @@ def parse(args, *, box_required: bool = True) -> Window:
     return Window(first_day, filters, _box(args.get("bbox"), box_required))
 
 
-def points_statement(window: Window):
-    """Public points in the box, newest first, at most MAX_FEATURES, as one GeoJSON text (truncated says more)."""
-    conditions = [Signal.location.op("&&")(func.ST_MakeEnvelope(*window.box, 4326)),
-                  Signal.registered_at >= clock.local_midnight(window.first_day)]
-    if window.filters.category_id:
-        conditions.append(Signal.category_id == window.filters.category_id)
-    if window.filters.status:
-        conditions.append(Signal.status == window.filters.status)
+def points_statement(*, category: bool, status: bool):
+    """Public points in a box, newest first, at most MAX_FEATURES, as one GeoJSON text (truncated says more).
+
+    Built with bound parameters (west, south, east, north, since, category_id, status) so that it is compiled
+    once per shape of filter and run as plain SQL."""
+    conditions = [Signal.location.op("&&")(func.ST_MakeEnvelope(bindparam("west"), bindparam("south"),
+                                                                 bindparam("east"), bindparam("north"), 4326)),
+                  Signal.registered_at >= bindparam("since")]
+    if category:
+        conditions.append(Signal.category_id == bindparam("category_id"))
+    if status:
+        conditions.append(Signal.status == bindparam("status"))
     rows = (access.public_signals().join(Category, Category.id == Signal.category_id).where(and_(*conditions))
             .with_only_columns(Signal.number, Signal.status, Signal.registered_at, Signal.location,
                                Category.code.label("category_code"),
@@ -91,10 +96,30 @@ def points_statement(window: Window):
     return select(body.cast(Text)).select_from(rows)
 
 
+@functools.cache
+def _statement(name: str, category: bool, status: bool, boxed: bool = True):
+    """A statement built once per shape of filter; SQLAlchemy then compiles it once (its compiled cache)."""
+    if name == "points":
+        return points_statement(category=category, status=status)
+    return cells_statement(category=category, status=status, boxed=boxed)
+
+
+def _text(statement, params: dict) -> str:
+    """Run a statement on the request's connection (Core, no ORM) and return the one text value it makes."""
+    return db.session.connection().execute(statement, params).scalar_one()
+
+
+def _filter_params(window: Window) -> dict:
+    return {"category_id": window.filters.category_id,
+            "status": window.filters.status.value if window.filters.status else None}
+
+
 def points(window: Window) -> str:
-    """The GeoJSON text for a window (no parallel workers: for a small box they only cost)."""
-    db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    return db.session.execute(points_statement(window)).scalar_one()
+    """The GeoJSON text for a window (the app's connections plan without parallel workers: app/config.py)."""
+    west, south, east, north = window.box
+    statement = _statement("points", bool(window.filters.category_id), bool(window.filters.status))
+    return _text(statement, {"west": west, "south": south, "east": east, "north": north,
+                  "since": clock.local_midnight(window.first_day), **_filter_params(window)})
 
 
 def level_of(raw: str | None) -> int:
@@ -104,23 +129,23 @@ def level_of(raw: str | None) -> int:
     return int(raw)
 
 
-def cells_statement(level: int, window: Window):
-    """Counts per cell of a level in the window (and box), each at the mean of its signals, as one JSON text."""
-    size = LEVELS[level]
-    status = window.filters.status.value if window.filters.status else map_cells.ALL_STATUSES
-    conditions = [MapCell.level == level, MapCell.day >= window.first_day,
-                  MapCell.category_id == (window.filters.category_id or map_cells.ALL_CATEGORIES),
-                  MapCell.status == status]
-    if window.box:
-        west, south, east, north = window.box
-        conditions += [MapCell.cx.between(int(west // size), int(east // size)),
-                       MapCell.cy.between(int(south // size), int(north // size))]
+def cells_statement(*, category: bool, status: bool, boxed: bool):
+    """Counts per cell of a level in the window (and box), each at the mean of its signals, as one JSON text.
+
+    Bound parameters: level, size, first_day, category_id, status, and x0, x1, y0, y1 for a box."""
+    conditions = [MapCell.level == bindparam("level"), MapCell.day >= bindparam("first_day"),
+                  MapCell.category_id == (bindparam("category_id") if category else map_cells.ALL_CATEGORIES),
+                  MapCell.status == (bindparam("status") if status else map_cells.ALL_STATUSES)]
+    if boxed:
+        conditions += [MapCell.cx.between(bindparam("x0"), bindparam("x1")),
+                       MapCell.cy.between(bindparam("y0"), bindparam("y1"))]
     per_cell = (select(func.sum(MapCell.n).label("n"), func.sum(MapCell.sum_lon).label("x"),
                        func.sum(MapCell.sum_lat).label("y"))
                 .where(*conditions).group_by(MapCell.cx, MapCell.cy).having(func.sum(MapCell.n) > 0).subquery("c"))
     mean = lambda column: func.round(func.cast(column / per_cell.c.n, db.Numeric), 5)  # noqa: E731
     cell = func.json_build_array(mean(per_cell.c.x), mean(per_cell.c.y), per_cell.c.n)
-    body = func.json_build_object("level", level, "size", size, "from", window.first_day,
+    body = func.json_build_object("level", bindparam("level"), "size", bindparam("size"),
+                                  "from", bindparam("first_day"),
                                   "total", func.coalesce(func.sum(per_cell.c.n), 0),
                                   "cells", func.coalesce(func.json_agg(cell), text("'[]'::json")))
     return select(body.cast(Text)).select_from(per_cell)
@@ -128,7 +153,13 @@ def cells_statement(level: int, window: Window):
 
 def cells(level: int, window: Window) -> str:
     """The cells' JSON text."""
-    return db.session.execute(cells_statement(level, window)).scalar_one()
+    size = LEVELS[level]
+    params = {"level": level, "size": size, "first_day": window.first_day, **_filter_params(window)}
+    if window.box:
+        west, south, east, north = window.box
+        params.update(x0=int(west // size), x1=int(east // size), y0=int(south // size), y1=int(north // size))
+    return _text(_statement("cells", bool(window.filters.category_id), bool(window.filters.status),
+                            bool(window.box)), params)
 
 
 def version() -> int:

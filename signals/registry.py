@@ -13,6 +13,7 @@ import unicodedata
 from datetime import datetime
 
 from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
@@ -89,4 +90,6 @@ def find(typed: str):
     canonical = normalize(typed)
     if canonical is None:
         return None
-    return db.session.scalar(select(Signal).where(Signal.number == canonical))
+    # What every page about an item shows comes in the same statement: one lookup, not four.
+    return db.session.scalar(select(Signal).where(Signal.number == canonical).options(
+        joinedload(Signal.category), joinedload(Signal.department), joinedload(Signal.area)))

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from app.departments.models import Category, Department, RoutingRule
 from app.extensions import db
+from app.unit_of_work import transaction_cache
 from geo.models import Area, AreaLevel
 
 
@@ -57,22 +59,29 @@ def triage() -> Department:
     return department
 
 
+def _where(lon: float, lat: float) -> tuple[bool, int | None]:
+    """Whether a point is inside the municipality (True when no outline is loaded) and its district's id: one
+    statement, remembered for the rest of the transaction (the form and the filing ask the same)."""
+    memo = transaction_cache("routing_points")
+    if (lon, lat) not in memo:
+        point = from_shape(Point(lon, lat), srid=4326)
+        outlines = select(Area.id).where(Area.level == AreaLevel.municipality)
+        inside = or_(~outlines.exists(), outlines.where(Area.geom.ST_Covers(point)).exists())
+        district = (select(Area.id).where(Area.level == AreaLevel.district, Area.geom.ST_Covers(point))
+                    .order_by(Area.code).limit(1).scalar_subquery())
+        memo[(lon, lat)] = tuple(db.session.execute(select(inside, district)).one())
+    return memo[(lon, lat)]
+
+
 def district_at(lon: float, lat: float) -> Area | None:
     """The district covering a point; on a shared boundary, the one with the lowest code."""
-    point = from_shape(Point(lon, lat), srid=4326)
-    return db.session.scalar(
-        select(Area).where(Area.level == AreaLevel.district, Area.geom.ST_Covers(point))
-        .order_by(Area.code).limit(1))
+    district_id = _where(lon, lat)[1]
+    return db.session.get(Area, district_id) if district_id is not None else None
 
 
 def inside_municipality(lon: float, lat: float) -> bool:
     """Whether a point lies inside the municipality outline (True when no outline is loaded)."""
-    point = from_shape(Point(lon, lat), srid=4326)
-    outlines = select(Area.id).where(Area.level == AreaLevel.municipality)
-    if db.session.scalar(select(outlines.exists())) is False:
-        return True
-    covering = outlines.where(Area.geom.ST_Covers(point))
-    return bool(db.session.scalar(select(covering.exists())))
+    return bool(_where(lon, lat)[0])
 
 
 def locate(place: Place) -> tuple[Area | None, bool]:
@@ -93,9 +102,9 @@ def route(category: Category, place: Place) -> Route:
         return Route(triage(), None, False)
     candidates = [None] if area is None else [area.id, None]
     rules = db.session.scalars(
-        select(RoutingRule).where(RoutingRule.category_id == category.id,
-                                  RoutingRule.area_id.in_([a for a in candidates if a is not None])
-                                  | RoutingRule.area_id.is_(None))).all()
+        select(RoutingRule).options(joinedload(RoutingRule.department))
+        .where(RoutingRule.category_id == category.id,
+               RoutingRule.area_id.in_([a for a in candidates if a is not None]) | RoutingRule.area_id.is_(None))).all()
     by_area = {rule.area_id: rule for rule in rules}
     for key in candidates:
         if key in by_area:

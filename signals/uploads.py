@@ -95,10 +95,11 @@ def release(pending: PendingPhoto) -> None:
     db.session.flush()
 
 
-def claim(submission_key: str | None, owner: str | None) -> list[Photo]:
-    """The held photos of this form as cleaned photos for the filing; their rows go with its transaction."""
+def claim(pending_photos: list[PendingPhoto]) -> list[Photo]:
+    """Held photos (of this form and session) as cleaned photos for the filing; their rows go with its
+    transaction."""
     photos = []
-    for pending in held(submission_key, owner):
+    for pending in pending_photos:
         try:
             data = path_of(pending).read_bytes()
         except OSError:

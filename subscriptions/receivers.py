@@ -16,7 +16,7 @@ import logging
 from flask import current_app
 
 from app.mail import outbox
-from signals import events, labels, tokens, workflow
+from signals import events, tokens, workflow
 from signals.models import Signal, Update
 from signals.services import notices
 from signals.workflow import Status
@@ -48,7 +48,7 @@ def _required_notice(signal: Signal, notice: str, template: str, context: dict) 
         "due_on": signal.due_on, "link": _link(signal), **context,
     }, locale=locale, required=True, unverified=unverified, signal_id=signal.id,
         filer_link=bool(signal.filer_token_hash))
-    notices.record(signal, notice, delivery_id=delivery.id)
+    notices.record(signal, notice, delivery=delivery)
 
 
 @events.registered.connect
@@ -72,8 +72,8 @@ def notify_filer_of_moderation(signal: Signal, action: str, **_) -> None:
     """A moderator hid the item (with the reason category) or showed it again; approvals need no mail."""
     if action not in ("hidden", "unhidden"):
         return
-    # A lazy label: rendered in the filer's language with the mail.
-    reason = labels.HIDDEN.get(signal.hidden_reason, "") if action == "hidden" else ""
+    # The reason's code: the mail names it in the filer's language when it is rendered.
+    reason = signal.hidden_reason.value if action == "hidden" and signal.hidden_reason else ""
     _required_notice(signal, action, "moderated", {"action": action, "reason": reason})
 
 

@@ -17,6 +17,7 @@ from app import clock
 from app.extensions import db
 from app.mail.addresses import needs_smtputf8
 from app.mail.models import Delivery
+from app.mail.outbox import render
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +42,13 @@ FILER_TOKEN_PLACEHOLDER = "[[filer-token]]"
 
 
 def bodies(delivery: Delivery) -> tuple[str, str]:
-    """The text and HTML bodies as sent: the filer's token filled in now, so no stored body ever holds it.
+    """The text and HTML bodies as sent (rendered first if needed): the filer's token filled in now, so no stored
+    body ever holds it.
 
     The token comes from the resolver the app registers (app.extensions["filer_token_for"]: the
     registry sits above the mail layer). Without a token the link keeps only the item's address.
     """
-    text, html = delivery.body_text, delivery.body_html
+    text, html = render(delivery).body_text, delivery.body_html
     if delivery.filer_link:
         resolve = current_app.extensions.get("filer_token_for")
         token = resolve(delivery.signal_id) if resolve and delivery.signal_id else None
@@ -57,7 +59,8 @@ def bodies(delivery: Delivery) -> tuple[str, str]:
 
 
 def build_message(delivery: Delivery) -> EmailMessage:
-    """The MIME message of an outbox row: text plus HTML, auto-submitted, in the row's locale."""
+    """The MIME message of an outbox row (rendered now if it was not yet): text plus HTML, auto-submitted."""
+    render(delivery)
     cfg = current_app.config
     message = EmailMessage()
     message["From"] = cfg["MAIL_FROM"]

@@ -28,7 +28,11 @@ class Delivery(db.Model):
     signal_id: Mapped[int | None] = mapped_column(Integer)     # no FK: mail sits below the registry
     # The bodies hold a placeholder for the filer's tracking token, filled in at delivery (never stored).
     filer_link: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
-    subject: Mapped[str] = mapped_column(String(300))
+    # What the template needs, stored with the row; the mail is rendered outside the web request, by the job
+    # that sends it (app.mail.outbox.render), and the rendered subject and bodies kept as proof of notice.
+    context: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    rendered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    subject: Mapped[str] = mapped_column(String(300), default="")
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
     headers: Mapped[dict] = mapped_column(db.JSON, default=dict)

@@ -9,10 +9,11 @@ web request.
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 
 from flask import Flask, current_app
 from redis.exceptions import RedisError
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -40,22 +41,55 @@ def sent_today(address: str, *, unverified_only: bool = True) -> int:
     return db.session.scalar(query) or 0
 
 
+def _encode(value):
+    """Context values as JSON: dates and times tagged, so the job gets them back as they were."""
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        if set(value) == {"$datetime"}:
+            return datetime.fromisoformat(value["$datetime"])
+        if set(value) == {"$date"}:
+            return date.fromisoformat(value["$date"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
 def add(recipient: str, template: str, context: dict, *, locale: str = "bg", required: bool = False,
         unverified: bool = False, signal_id: int | None = None, headers: dict | None = None,
         filer_link: bool = False) -> Delivery:
-    """Render a mail in the recipient's locale and add its outbox row to the current transaction.
+    """Add a mail's outbox row to the current transaction: its template and context, rendered later by the job
+    that sends it (in the recipient's locale), never in the web request.
 
     filer_link: the bodies hold the filer-token placeholder, filled in at delivery (app.mail.delivery).
     """
-    subject, text, html = render_mail(template, context, locale)
     now = clock.now()
     delivery = Delivery(created_at=now, local_day=clock.local_date(now), recipient=recipient.strip(),
                         recipient_hash=address_hash(recipient), locale=locale, template=template,
                         required=required, to_unverified=unverified, signal_id=signal_id, filer_link=filer_link,
-                        subject=subject, body_text=text, body_html=html, headers=headers or {})
-    db.session.add(delivery)
-    db.session.flush()
-    db.session.info.setdefault(_PENDING, []).append(delivery.id)
+                        context=_encode(context), subject="", body_text="", body_html="", headers=headers or {})
+    db.session.add(delivery)          # flushed with the rest of the transaction; enqueued once it commits
+    db.session.info.setdefault(_PENDING, []).append(delivery)
+    return delivery
+
+
+def render(delivery: Delivery) -> Delivery:
+    """Render the mail of a row once (subject, text, HTML in its locale) and keep them as the proof of notice."""
+    if delivery.rendered_at is None:
+        delivery.subject, delivery.body_text, delivery.body_html = render_mail(
+            delivery.template, _decode(delivery.context or {}), delivery.locale)
+        delivery.rendered_at = clock.now()
     return delivery
 
 
@@ -85,7 +119,8 @@ def install_after_commit_hook(app: Flask) -> None:
 
     @event.listens_for(Session, "after_commit")
     def _after_commit(session: Session) -> None:
-        ids = session.info.pop(_PENDING, None)
+        rows = session.info.pop(_PENDING, None)
+        ids = [identity[0] for identity in (inspect(row).identity for row in rows or ()) if identity]
         if ids:
             try:
                 target = current_app._get_current_object()

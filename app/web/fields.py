@@ -7,14 +7,19 @@ taken byte for byte and only refused when they hold control characters.
 
 from __future__ import annotations
 
+import functools
+
+from babel import support
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted   # Flask-WTF's own markers for "read the request"
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, FileField, HiddenField, MultipleFileField, PasswordField, StringField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
+from app.localized import current_locale
 from app.web import text
 
 
@@ -32,10 +37,30 @@ def _byte_for_byte(value):
     return value
 
 
+@functools.cache
+def _wtforms_catalogue(locale: str):
+    """WTForms' own messages in a locale, loaded once per process (Flask-WTF loads them on every request)."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _Messages:
+    """WTForms' built-in messages (lengths, ranges) in the visitor's language."""
+
+    def gettext(self, string):
+        return _wtforms_catalogue(current_locale()).ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return _wtforms_catalogue(current_locale()).ungettext(singular, plural, n)
+
+
 class CleanForm(FlaskForm):
     """A Flask-WTF form whose text fields pass the input-hygiene layer."""
 
     class Meta:
+        def get_translations(self, form):
+            """WTForms' messages from a catalogue loaded once per process and locale."""
+            return _Messages()
+
         def wrap_formdata(self, form, formdata):
             """What the browser sent as an HTML form: text parts, and file parts for file fields only (a file in
             a text field's name, or a JSON body, is not form data); None when nothing was submitted."""

@@ -1,6 +1,7 @@
 """Every write to the registry, one function per change, each in one shape:
 
-validate → mutate → add its `Update` → flush → send its event (signals.events) → write the audit row.
+validate → mutate → add its `Update` and its audit row → flush (one round of writes) → send its event
+(signals.events), whose receivers may add more to the same transaction.
 
 Services never commit: the view, the command or `app.unit_of_work` commits once, and
 a failed transaction also removes the files it wrote. Services import no web module

@@ -24,9 +24,9 @@ def _corrected(signal: Signal, what: str, kind: UpdateKind, actor: User | None, 
     update = Update(kind=kind, visibility=Visibility.public, created_at=clock.now(),
                     author_id=actor.id if actor else None, data=data)
     signal.updates.append(update)
+    audit.record(actor.id if actor else None, f"correct_{what}", "signal", signal.id, **data)
     db.session.flush()
     events.corrected.send(signal, what=what, update=update, actor=actor)
-    audit.record(actor.id if actor else None, f"correct_{what}", "signal", signal.id, **data)
     return update
 
 

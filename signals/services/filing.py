@@ -104,6 +104,8 @@ def register(kind: Kind, data: SignalInput, user: User | None = None, *,
                                  created_at=signal.registered_at, new_status=Status.registered,
                                  author_id=actor.id if actor else None))
     db.session.add(signal)
+    audit.record(actor.id if actor else None, "register", "signal", signal.id, kind=kind.value,
+                 department=signal.department.id)
     try:
         db.session.flush()
     except IntegrityError as error:
@@ -112,8 +114,6 @@ def register(kind: Kind, data: SignalInput, user: User | None = None, *,
             raise DuplicateSubmission(data.submission_key) from error
         raise
     events.registered.send(signal, actor=actor)
-    audit.record(actor.id if actor else None, "register", "signal", signal.id, kind=kind.value,
-                 department=signal.department_id)
     return Registration(signal, token)
 
 
@@ -136,5 +136,6 @@ def file_public(kind: Kind, data: SignalInput, photos: list[Photo]) -> Registrat
             filename=f"{registration.signal.number}-{index}.jpg", content_type=photo.content_type,
             size=len(photo.data), storage_key=key, sha256=photo.sha256, approved=approved,
             created_at=clock.now()))
-    db.session.flush()
+    if photos:
+        db.session.flush()
     return registration

@@ -15,13 +15,13 @@ def hold_is_on() -> bool:
 
 
 def _moderated(signal: Signal, action: str, actor: User | None, **detail) -> Update:
-    """The shared tail of every moderation write: history entry, flush, event, audit row."""
+    """The shared tail of every moderation write: history entry and audit row, flush, event."""
     update = Update(kind=UpdateKind.moderation, visibility=Visibility.filer, created_at=clock.now(),
                     author_id=actor.id if actor else None, data={"action": action, **detail})
     signal.updates.append(update)
+    audit.record(actor.id if actor else None, action, "signal", signal.id, **detail)
     db.session.flush()
     events.moderated.send(signal, action=action, update=update, actor=actor)
-    audit.record(actor.id if actor else None, action, "signal", signal.id, **detail)
     return update
 
 

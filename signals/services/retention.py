@@ -36,7 +36,7 @@ def purge_mail() -> int:
     cutoff = clock.now() - timedelta(days=days)
     result = db.session.execute(update(Delivery).where(Delivery.created_at < cutoff,
                                                        Delivery.bodies_purged_at.is_(None))
-                                .values(body_text="", body_html="", bodies_purged_at=clock.now()))
+                                .values(body_text="", body_html="", context={}, bodies_purged_at=clock.now()))
     mail_dir = Path(current_app.config["MAIL_DIR"])
     if mail_dir.is_dir():
         for path in mail_dir.glob("*.eml"):

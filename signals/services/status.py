@@ -22,8 +22,8 @@ def change_status(signal: Signal, new: Status, actor: User | None, *, note: str 
     signal.updates.append(update)
     signal.status = new
     signal.closed_at = now if new == Status.closed else (None if new == Status.in_progress else signal.closed_at)
-    db.session.flush()
-    events.status_changed.send(signal, update=update, actor=actor)
     audit.record(actor.id if actor else None, "status_change", "signal", signal.id,
                  old=update.old_status.value, new=new.value)
+    db.session.flush()
+    events.status_changed.send(signal, update=update, actor=actor)
     return update

@@ -55,13 +55,10 @@ def new():
     if first is not None:                    # a repeated POST shows the first result
         return redirect(url_for(".registered", number=first.number))
     removing = request.form.get("remove_photo")
-    with unit_of_work():
-        held = report.keep_photos(form)
-        if removing:
-            report.remove_photo(form, removing)
+    held = report.keep_photos(form, removing)
     if removing:
         return _page(form, 200, errors=False)
-    return _file(form) if valid and not form.photos.errors else _page(form, 400, held=held)
+    return _file(form, held) if valid and not form.photos.errors else _page(form, 400, held=held)
 
 
 def _page(form, status: int = 200, *, expired: bool = False, errors: bool = True, held=None):
@@ -74,17 +71,18 @@ def _page(form, status: int = 200, *, expired: bool = False, errors: bool = True
                            show_errors=errors and status == 400), status, NO_STORE
 
 
-def _file(form):
+def _file(form, held):
     """Register in one unit of work with the held photos; a simultaneous POST with the same key shows the first."""
     kind, data = report.report_input(form)
     try:
         with unit_of_work():
-            registration = services.file_public(kind, data, uploads.claim(data.submission_key, report.uploader()))
+            registration = services.file_public(kind, data, uploads.claim(held))
+            number = registration.signal.number        # read before the commit expires the row
     except services.DuplicateSubmission:
         return redirect(url_for(".registered", number=queries.by_submission_key(data.submission_key).number))
-    response = redirect(url_for(".registered", number=registration.signal.number))
+    response = redirect(url_for(".registered", number=number))
     if registration.token:
-        gate.remember(response, registration.signal, registration.token)
+        gate.remember(response, number, registration.token)
     return response
 
 

@@ -56,9 +56,9 @@ def held(item: Signal) -> frozenset[int]:
     return frozenset({item.id}) if tokens.matches(item, request.cookies.get(cookie_name(item.number))) else frozenset()
 
 
-def remember(response: Response, item: Signal, token: str) -> Response:
+def remember(response: Response, number: str, token: str) -> Response:
     """Set the item-scoped cookie holding the token (sent only to the item's own URLs)."""
-    response.set_cookie(cookie_name(item.number), token, max_age=COOKIE_MAX_AGE, path=f"/signals/{item.number}",
+    response.set_cookie(cookie_name(number), token, max_age=COOKIE_MAX_AGE, path=f"/signals/{number}",
                         secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
     return response
 
@@ -152,7 +152,7 @@ def item_route(action: str, *, keep: Iterable[str] = ()) -> Callable:
             if "t" in request.args:
                 response = redirect(url_for(request.endpoint, number=item.number, **view_args))
                 token = request.args["t"]
-                return remember(response, item, token) if tokens.matches(item, token) else response
+                return remember(response, item.number, token) if tokens.matches(item, token) else response
             reader = reader_of(item)
             if not reader.can("view", item) and not count_miss(reader):
                 return too_many()

@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from app.departments.models import Category, Department
 from app.extensions import db, limiter
+from app.unit_of_work import unit_of_work
 from app.kinds import Kind
-from app.localized import current_locale
-from geo.models import Area, AreaLevel
+from app.localized import current_locale, in_locale
+from geo.models import district_choices
 from signals import photos, routing, uploads
 from signals.services import Sender, SignalInput
 from signals.web.forms import MAX_PHOTOS, PUBLIC, ReportForm
@@ -31,17 +32,17 @@ PHOTO_ERRORS = {
 
 def build_form() -> ReportForm:
     """The form with its choices: each public kind's categories grouped by department, and the districts."""
-    categories = db.session.scalars(select(Category).join(Department).where(
-        Category.active.is_(True), Category.kind.in_([Kind(k) for k in PUBLIC]))
+    locale = current_locale()
+    rows = db.session.execute(
+        select(Category.kind, Category.code, in_locale(Category, "name", locale), in_locale(Department, "name", locale))
+        .join(Department).where(Category.active.is_(True), Category.kind.in_([Kind(k) for k in PUBLIC]))
         .order_by(Department.code, Category.position, Category.code)).all()
     groups: dict[str, dict[str, list]] = {kind: {} for kind in PUBLIC}
-    for category in categories:
-        groups[category.kind.value].setdefault(category.department.name, []).append((category.code, category.name))
-    districts = db.session.scalars(select(Area).where(Area.level == AreaLevel.district).order_by(Area.code)).all()
+    for kind, code, name, department in rows:
+        groups[kind.value].setdefault(department, []).append((code, name))
     kind = request.args.get("kind") if request.method == "GET" else None
     return ReportForm(categories={k: list(v.items()) for k, v in groups.items()},
-                      districts=[(str(a.id), f"{a.code} {a.name}") for a in districts],
-                      **({"kind": kind} if kind in PUBLIC else {}))
+                      districts=district_choices(locale), **({"kind": kind} if kind in PUBLIC else {}))
 
 
 def uploader() -> str:
@@ -61,10 +62,21 @@ def _ip_allows_another() -> bool:
         return True
 
 
-def keep_photos(form: ReportForm) -> list[uploads.PendingPhoto]:
-    """Clean this POST's photos and hold those that pass (errors go to the field); the photos now held."""
-    held = uploads.held(form.submission_key.data, uploader())
+def keep_photos(form: ReportForm, removing: str | None = None) -> list[uploads.PendingPhoto]:
+    """Clean this POST's photos and hold those that pass (errors go to the field), and forget one the visitor
+    removes, in a unit of work of their own; the photos now held. Nothing to keep: no transaction at all."""
     files = [f for f in (form.photos.data or []) if getattr(f, "filename", "")]
+    if not files and not removing:
+        return uploads.held(form.submission_key.data, uploader())
+    with unit_of_work():
+        held = _hold(form, files)
+        if removing:
+            held = remove_photo(form, removing)
+    return held
+
+
+def _hold(form: ReportForm, files: list) -> list[uploads.PendingPhoto]:
+    held = uploads.held(form.submission_key.data, uploader())
     if len(held) + len(files) > MAX_PHOTOS:
         form.photos.errors.append(_("You can attach at most %(n)d photos.", n=MAX_PHOTOS))
         return held
@@ -84,11 +96,15 @@ def keep_photos(form: ReportForm) -> list[uploads.PendingPhoto]:
     return held
 
 
-def remove_photo(form: ReportForm, photo_id: str) -> None:
-    """Forget one held photo of this form and session (its remove button)."""
+def remove_photo(form: ReportForm, photo_id: str) -> list[uploads.PendingPhoto]:
+    """Forget one held photo of this form and session (its remove button); the photos still held."""
+    kept = []
     for pending in uploads.held(form.submission_key.data, uploader()):
         if str(pending.id) == photo_id:
             uploads.release(pending)
+        else:
+            kept.append(pending)
+    return kept
 
 
 def report_input(form: ReportForm) -> tuple[Kind, SignalInput]:

@@ -58,6 +58,7 @@ def test_the_purge_empties_old_mail_bodies_and_files_but_keeps_the_proof(app, db
                                                                          monkeypatch):
     import os
 
+    from app.mail import outbox
     from app.mail.models import Delivery
 
     monkeypatch.setitem(app.config, "MAIL_DIR", str(tmp_path))
@@ -69,6 +70,8 @@ def test_the_purge_empties_old_mail_bodies_and_files_but_keeps_the_proof(app, db
     with clock.frozen(clock.now() - timedelta(days=91)):
         old = create_signal(Kind.problem, email="old@example.org")
     recent = create_signal(Kind.problem, email="new@example.org")
+    for row in db.session.scalars(db.select(Delivery)):
+        outbox.render(row)                                           # as the sending job did
     assert retention.purge()["mail_bodies"] == 1
     old_mail = db.session.scalar(db.select(Delivery).where(Delivery.signal_id == old.id))
     new_mail = db.session.scalar(db.select(Delivery).where(Delivery.signal_id == recent.id))

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.kinds import Kind
+from app.mail import outbox
 from app.mail.delivery import bodies
 from app.mail.models import Delivery
 from signals.models import Attachment, FilerContact, Signal
@@ -144,6 +145,8 @@ def test_the_mailed_link_opened_in_a_fresh_client_shows_the_unapproved_photo(app
                      [(jpeg(), "photo.jpg")])
     assert response.status_code == 302
     mail = db.session.scalars(select(Delivery).order_by(Delivery.id.desc())).first()
+    assert mail.rendered_at is None and mail.subject == ""   # rendered by the job that sends it, not the request
+    outbox.render(mail)
     for canary in ("CANARY-T-55aa", "CANARY-D-66bb", "CANARY-N-77cc"):
         assert canary not in mail.subject + mail.body_text + mail.body_html
     assert "[[filer-token]]" in mail.body_text          # the stored body holds no token ...

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.kinds import Kind
+from app.mail import outbox
 from app.mail.delivery import bodies
 from app.mail.models import Delivery
 from signals.models import HiddenReason, UpdateKind
@@ -15,7 +16,9 @@ from signals.workflow import Status
 
 
 def _mails(signal) -> list[Delivery]:
-    return list(db.session.scalars(select(Delivery).where(Delivery.signal_id == signal.id).order_by(Delivery.id)))
+    """The item's mails, rendered as the sending job renders them."""
+    rows = db.session.scalars(select(Delivery).where(Delivery.signal_id == signal.id).order_by(Delivery.id))
+    return [outbox.render(row) for row in rows]
 
 
 def _notices(signal) -> list[dict]:
