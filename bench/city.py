@@ -84,6 +84,7 @@ def exists(rows: int) -> bool:
 def build(rows: int) -> str:
     """Build (or reuse) the scratch database for a row count; returns its URL."""
     if exists(rows) and not os.environ.get("BENCH_REBUILD"):
+        _flask("db", "upgrade", rows=rows)           # a database built by an older checkout
         return url(rows)
     started = time.monotonic()
     name = f"cc_bench_{rows}"

@@ -83,13 +83,15 @@ def normalize(typed: str) -> str | None:
     return format_number(match.group(1), int(match.group(2)), serial)
 
 
-def find(typed: str):
-    """The item whose number a person typed (any forgiven spelling), or None."""
+def find(typed: str, *, details: bool = False):
+    """The item whose number a person typed (any forgiven spelling), or None; with details, its category,
+    department and district in the same statement (what an item page shows)."""
     from signals.models import Signal
 
     canonical = normalize(typed)
     if canonical is None:
         return None
-    # What every page about an item shows comes in the same statement: one lookup, not four.
-    return db.session.scalar(select(Signal).where(Signal.number == canonical).options(
-        joinedload(Signal.category), joinedload(Signal.department), joinedload(Signal.area)))
+    query = select(Signal).where(Signal.number == canonical)
+    if details:
+        query = query.options(joinedload(Signal.category), joinedload(Signal.department), joinedload(Signal.area))
+    return db.session.scalar(query)

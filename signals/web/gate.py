@@ -146,7 +146,7 @@ def item_route(action: str, *, keep: Iterable[str] = ()) -> Callable:
             if canonical is not None and canonical != number:
                 kept = {k: v for k, v in request.args.items() if k in kept_args}
                 return redirect(url_for(request.endpoint, number=canonical, **view_args, **kept))
-            item = registry.find(canonical) if canonical else None
+            item = registry.find(canonical, details=True) if canonical else None
             if item is None:
                 return _miss(reader_of(None), number)
             if "t" in request.args:
