@@ -72,3 +72,38 @@ def test_the_daily_limit_withholds_notices_to_an_unconfirmed_address(create_sign
     change_status(second, Status.rejected, staff)           # the fourth: withheld
     assert [m.template for m in _mails(second)] == ["registered"]
     assert _notices(second)[-1] == {"notice": "status", "withheld": "daily_limit", "limit": 3}
+
+
+def test_a_change_of_kind_is_mailed_with_the_new_kind_and_due_date(create_signal, create_category, create_user):
+    from datetime import timedelta
+
+    from app import clock
+    from signals.services import corrections
+
+    question = create_category(Kind.question)
+    with clock.frozen(clock.now() - timedelta(days=3)):
+        signal = create_signal(Kind.problem, email="filer@example.org")
+    corrections.change_kind(signal, Kind.question, question, create_user())
+    assert signal.kind == Kind.question and signal.category == question and signal.number.startswith("SG-")
+    mail = _mails(signal)[-1]
+    text, _ = bodies(mail)
+    assert mail.template == "kind_changed" and "въпрос" in mail.subject and signal.number in mail.subject
+    assert [u.kind for u in signal.updates if u.kind == UpdateKind.kind_change]
+
+
+def test_corrections_refuse_what_would_change_an_items_class_or_leave_the_city(create_signal, create_category,
+                                                                            create_user):
+    import pytest
+
+    from signals.services import InvalidInput, corrections
+
+    staff, resident = create_user(), create_user()
+    letter = create_signal(Kind.letter, user=resident, point=None)
+    problem = create_signal(Kind.problem)
+    with pytest.raises(InvalidInput):
+        corrections.change_kind(letter, Kind.problem, create_category(Kind.problem), staff)
+    with pytest.raises(InvalidInput):
+        corrections.change_category(problem, create_category(Kind.question), staff)
+    with pytest.raises(InvalidInput):
+        corrections.move_point(problem, 24.75, 42.15, staff)                  # Plovdiv
+    assert problem.kind == Kind.problem and letter.kind == Kind.letter
