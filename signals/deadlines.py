@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
@@ -90,13 +90,18 @@ def is_working(day: date) -> bool:
 
 
 def next_working_day(day: date) -> date:
-    """The day itself if it is a working day, else the first working day after it."""
-    span = _working_days(day, day + timedelta(days=MAX_CALENDAR_SCAN))
-    for offset in range(MAX_CALENDAR_SCAN + 1):
-        candidate = day + timedelta(days=offset)
-        if span[candidate]:
-            return candidate
-    raise CalendarGap(day + timedelta(days=MAX_CALENDAR_SCAN))
+    """The day itself if it is a working day, else the first working day after it (one statement: the first
+    working day of the span, and how many days up to it the calendar has, which must be all of them)."""
+    last = day + timedelta(days=MAX_CALENDAR_SCAN)
+    first_working = select(func.min(CalendarDay.day)).where(CalendarDay.day.between(day, last),
+                                                           CalendarDay.working.is_(True)).scalar_subquery()
+    known_days = (select(func.count()).select_from(CalendarDay)
+                  .where(CalendarDay.day.between(day, func.coalesce(first_working, last))).scalar_subquery())
+    found, known = db.session.execute(select(first_working, known_days)).one()
+    if found is None or known != (found - day).days + 1:
+        _working_days(day, found or last)          # names the first missing date
+        raise CalendarGap(last)
+    return found
 
 
 def add_months(day: date, months: int) -> date:

@@ -16,6 +16,7 @@ load, or to check). Only days a window can reach are kept (HORIZON_DAYS).
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 from geoalchemy2.shape import to_shape
@@ -54,7 +55,7 @@ _LEVELS_SQL = "(VALUES " + ", ".join(f"({i}, float8 '{size}')" for i, size in en
 _UPSERT = text(f"""
 INSERT INTO map_cells (level, category_id, status, day, cx, cy, n, sum_lon, sum_lat, changed_at)
 SELECT l.level, v.category_id, v.status, d.day, floor(d.lon / l.size)::int, floor(d.lat / l.size)::int,
-       sum(d.n), sum(d.lon * d.n), sum(d.lat * d.n), now()
+       sum(d.n), sum(d.lon * d.n), sum(d.lat * d.n), CAST(:now AS timestamptz)
 FROM json_to_recordset(CAST(:deltas AS json)) AS d(category_id int, status text, day date, lon float8, lat float8,
                                                   n int)
 CROSS JOIN LATERAL (VALUES (d.category_id, d.status), (d.category_id, ''), (0, d.status), (0, '')) AS v(category_id,
@@ -138,10 +139,8 @@ def deltas(session: Session) -> list[dict]:
 def apply(session: Session, rows: list[dict]) -> None:
     """Add signed rows to the cells (one statement, in the session's transaction)."""
     if rows:
-        import json
-
         with session.no_autoflush:
-            session.execute(_UPSERT, {"deltas": json.dumps(rows)})
+            session.execute(_UPSERT, {"deltas": json.dumps(rows), "now": clock.now()})
 
 
 _installed: list[bool] = []
@@ -171,7 +170,7 @@ def rebuild() -> int:
     db.session.execute(text(f"""
         INSERT INTO map_cells (level, category_id, status, day, cx, cy, n, sum_lon, sum_lat, changed_at)
         SELECT l.level, v.category_id, v.status, s.day, floor(s.lon / l.size)::int, floor(s.lat / l.size)::int,
-               count(*), sum(s.lon), sum(s.lat), now()
+               count(*), sum(s.lon), sum(s.lat), CAST(:now AS timestamptz)
         FROM (SELECT category_id, status, (registered_at AT TIME ZONE :zone)::date AS day,
                      ST_X(location) AS lon, ST_Y(location) AS lat
               FROM signals WHERE {public_clause()}) s
@@ -180,7 +179,7 @@ def rebuild() -> int:
         CROSS JOIN {_LEVELS_SQL}
         WHERE s.day >= :horizon
         GROUP BY 1, 2, 3, 4, 5, 6
-    """), {"zone": clock.zone().key, "horizon": horizon})
+    """), {"zone": clock.zone().key, "horizon": horizon, "now": clock.now()})
     return db.session.scalar(select(func.coalesce(func.sum(MapCell.n), 0)).where(
         MapCell.level == 0, MapCell.category_id == ALL_CATEGORIES, MapCell.status == ALL_STATUSES)) or 0
 

@@ -29,6 +29,7 @@ from signals.queries import MAX_DAYS, BadQuery, Filters, parse_filters
 MAX_FEATURES = 5000
 VERSION_KEY = "map_version"
 VERSION_EVERY = 60          # seconds: the version moves at most this often
+CHANGE_MARGIN = 120         # seconds: how late a change's transaction may commit and still move the version
 
 
 @dataclass(frozen=True)
@@ -163,18 +164,21 @@ def cells(level: int, window: Window) -> str:
 
 
 def version() -> int:
-    """The data version: the time it last moved, moved here at most every VERSION_EVERY seconds and only when
-    the cells changed since (no job needed: the first visitor after a change moves it)."""
-    state = site_settings.get(VERSION_KEY) or {}
-    current, seen = int(state.get("v", 0)), state.get("seen")
-    now = clock.now()
-    if now.timestamp() - current < VERSION_EVERY:
+    """The data version: the time it last moved, at most every VERSION_EVERY seconds, and only while the cells
+    have changed recently (no job needed: the first visitor after a change moves it).
+
+    A change is stamped with its transaction's start; one that commits late still counts, because any change
+    stamped within CHANGE_MARGIN before the current version moves it once more.
+    """
+    current = int((site_settings.get(VERSION_KEY) or {}).get("v", 0))
+    now = clock.now().timestamp()
+    if now - current < VERSION_EVERY:
         return current
     latest = db.session.scalar(select(func.max(MapCell.changed_at)))
-    if latest is None or (seen is not None and latest.timestamp() <= float(seen)):
+    if latest is None or latest.timestamp() < current - CHANGE_MARGIN:
         return current
-    current = int(now.timestamp())
-    site_settings.put(VERSION_KEY, {"v": current, "seen": latest.timestamp()})
+    current = int(now)
+    site_settings.put(VERSION_KEY, {"v": current})
     db.session.commit()
     return current
 
