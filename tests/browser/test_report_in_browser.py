@@ -87,7 +87,7 @@ def test_a_photo_with_a_gps_position_is_offered_as_the_place(tab, live_server):
     _only_local(tab, live_server)
 
 
-def test_the_home_map_loads_markers_and_filters_them_by_status(tab, live_server):
+def test_the_home_map_counts_reports_and_filters_them_by_status(tab, live_server):
     urls = []
     tab.on("request", lambda request: urls.append(request.url))
     tab.goto(live_server + "/")
@@ -102,7 +102,7 @@ def test_the_home_map_loads_markers_and_filters_them_by_status(tab, live_server)
             break
         tab.wait_for_timeout(100)
     assert 0 < closed < everything
-    assert any("status=closed" in url for url in urls if "/map/signals.geojson" in url)
+    assert any("status=closed" in url for url in urls if "/map/cells.json" in url)
     assert tab.locator(".legend li").count() >= 10
     _only_local(tab, live_server)
 
@@ -111,11 +111,15 @@ def test_a_marker_popup_names_category_and_status_in_the_pages_language(tab, liv
     """The map data carries codes only; the popup's words come from /map/labels.bg.json."""
     tab.goto(live_server + "/")
     tab.wait_for_selector("#map-signals[data-count]", state="attached")
-    # Zoom to one marker (its cluster falls apart), let the view's markers load, then open its popup.
-    tab.evaluate("""() => { let done = false; window.map_city.eachLayer(group => {
-        if (done || !group.getLayers || !group.zoomToShowLayer) { return; }
-        done = true;
-        window.map_city.setView(group.getLayers()[0].getLatLng(), 19, { animate: false }); }); }""")
+    # Zoom to the biggest cluster until points show, then open one point's popup.
+    for _ in range(6):
+        if tab.get_attribute("#map-signals", "data-mode") == "points":
+            break
+        tab.evaluate("""() => { let best = null; window.map_city.eachLayer(layer => {
+            const span = layer.getElement && layer.getElement() && layer.getElement().querySelector("span");
+            if (span && (!best || +span.textContent > best.n)) { best = { at: layer.getLatLng(), n: +span.textContent }; } });
+            if (best) { window.map_city.setView(best.at, Math.min(window.map_city.getZoom() + 3, 18), { animate: false }); } }""")
+        tab.wait_for_timeout(700)
     for _ in range(50):
         opened = tab.evaluate("""() => { let done = false; window.map_city.eachLayer(layer => {
             if (!done && layer instanceof L.CircleMarker && layer.getPopup()) { layer.openPopup(); done = true; } });
