@@ -105,14 +105,18 @@ def _register_blueprints(app: Flask) -> None:
     import signals.web
     from app.health import bp as health_bp
     from app.info.views import bp as info_bp
+    from geo import place_views
     from geo.views import bp as maps_bp
-    from geo.views import district_attribution, page_map
+    from geo.views import district_attribution, page_map, place_attributions
 
     app.register_blueprint(health_bp)
     signals.web.register(app)
     app.register_blueprint(info_bp)
     app.register_blueprint(maps_bp)
-    app.jinja_env.globals.update(page_map=page_map, district_attribution=district_attribution)
+    app.register_blueprint(place_views.api)
+    app.register_blueprint(place_views.pages)
+    app.jinja_env.globals.update(page_map=page_map, district_attribution=district_attribution,
+                                 place_attributions=place_attributions)
 
 
 def _register_daily_tasks(app: Flask) -> None:

@@ -119,6 +119,8 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "PENDING_PHOTO_HOURS": float(env.get("PENDING_PHOTO_HOURS", "1")),
         # Anonymous lookups by number that miss (unknown, or not visible to the reader), per IP.
         "LOOKUP_MISS_RATE_LIMIT": env.get("LOOKUP_MISS_RATE_LIMIT", "20 per minute; 200 per day"),
+        # "This is my problem too" per IP: one per browser and item anyway, this bounds cookie-less floods.
+        "SUPPORT_RATE_LIMIT": env.get("SUPPORT_RATE_LIMIT", "30 per hour"),
     }
     cfg.update(overrides or {})
     _derive(cfg)

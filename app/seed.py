@@ -28,7 +28,8 @@ from app.extensions import db
 from app.kinds import Kind
 from geo.importer import import_file
 from geo.models import Area, AreaLevel
-from geo.sofia import DISTRICTS_FILE, MUNICIPALITY_FILE
+from geo.models import Place as NamedPlace
+from geo.sofia import DISTRICTS_FILE, MUNICIPALITY_FILE, load_neighbourhoods
 from signals import calendar, services, workflow
 from signals.models import Signal
 from signals.routing import Place
@@ -61,7 +62,7 @@ def demo_command(if_empty: bool) -> None:
 def seed_demo(rng_seed: int = 2026) -> dict[str, int]:
     """Create whatever part of the demo city is missing (the caller commits)."""
     calendar.sync(clock.today().year, 3)   # deadlines need the working-day calendar
-    counts = {"areas": _areas(), "departments": _departments(), "categories": _categories()}
+    counts = {"areas": _areas(), "places": _places(), "departments": _departments(), "categories": _categories()}
     counts["rules"] = _rules()
     counts["accounts"] = _accounts()
     counts["signals"] = _signals(random.Random(rng_seed))
@@ -73,6 +74,12 @@ def _areas() -> int:
     if existing:
         return 0
     return import_file(DISTRICTS_FILE, AreaLevel.district) + import_file(MUNICIPALITY_FILE, AreaLevel.municipality)
+
+
+def _places() -> int:
+    if db.session.scalar(select(NamedPlace.id).limit(1)) is not None:
+        return 0
+    return load_neighbourhoods()
 
 
 def _departments() -> int:

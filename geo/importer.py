@@ -1,23 +1,27 @@
 """Importing area boundaries from GeoJSON: validate every feature, then replace all or nothing.
 
 Accepts a FeatureCollection in CRS84 / EPSG:4326 (lon, lat). Each bad feature is
-named by index and reason; when any is bad nothing changes.
+named by index and reason; when any is bad nothing changes. The file and geometry
+checks are shared with the place loader (geo/place_import.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geoalchemy2.shape import from_shape
+from shapely import get_coordinates
 from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 from sqlalchemy import select
 
 from app.extensions import db
 from geo.models import Area, AreaLevel
+from geo.transliteration import search_key
 
 ACCEPTED_CRS = {
     "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "CRS84",
@@ -69,34 +73,24 @@ def _crs_error(member: object) -> str | None:
     return None
 
 
-def _coordinates(geometry) -> Iterable[tuple[float, float]]:
-    polygons = geometry.geoms if isinstance(geometry, MultiPolygon) else [geometry]
-    for polygon in polygons:
-        yield from polygon.exterior.coords
-        for ring in polygon.interiors:
-            yield from ring.coords
+def checked_geometry(feature: dict, kinds: tuple[type, ...], bounds) -> BaseGeometry:
+    """A feature's geometry, if it is one of `kinds`, in degrees, inside the bounds and valid; else ValueError.
 
-
-def parse_feature(index: int, feature: dict, bounds: tuple[float, float, float, float] | None) -> ParsedArea:
-    """Validate one feature; raises ValueError saying what is wrong with it."""
+    The bounds test uses a point on the geometry: a file with lon/lat swapped still holds valid degrees."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         raise ValueError("not a GeoJSON Feature")
     for member in (feature.get("crs"), (feature.get("geometry") or {}).get("crs")):
         if error := _crs_error(member):
             raise ValueError(error)
-    props = feature.get("properties") or {}
-    code = str(props.get("code") or "").strip()
-    if not code:
-        raise ValueError("no 'code' property")
-    if not props.get("name_bg"):
-        raise ValueError("no 'name_bg' property")
     try:
         geometry = shape(feature.get("geometry") or {})
     except Exception as exc:  # shapely raises several types for malformed input
         raise ValueError(f"unreadable geometry ({exc})") from exc
-    if not isinstance(geometry, (Polygon, MultiPolygon)):
-        raise ValueError(f"geometry is a {geometry.geom_type}, not a Polygon or MultiPolygon")
-    for lon, lat in _coordinates(geometry):
+    if not isinstance(geometry, kinds) or geometry.is_empty:
+        wanted = " or ".join(kind.__name__ for kind in kinds)
+        raise ValueError(f"geometry is a {geometry.geom_type}{' (empty)' if geometry.is_empty else ''}, "
+                         f"not a {wanted}")
+    for lon, lat in get_coordinates(geometry):
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise ValueError(f"coordinate ({lon}, {lat}) is outside lon -180..180, lat -90..90")
     if bounds is not None:
@@ -106,13 +100,26 @@ def parse_feature(index: int, feature: dict, bounds: tuple[float, float, float, 
             raise ValueError(f"lies at ({lon:.4f}, {lat:.4f}), outside the expected area; are lon/lat swapped?")
     if not geometry.is_valid:
         raise ValueError(f"invalid geometry: {explain_validity(geometry)}")
+    return geometry
+
+
+def parse_feature(index: int, feature: dict, bounds: tuple[float, float, float, float] | None) -> ParsedArea:
+    """Validate one area feature; raises ValueError saying what is wrong with it."""
+    props = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
+    if isinstance(feature, dict) and feature.get("type") == "Feature":
+        if not str(props.get("code") or "").strip():
+            raise ValueError("no 'code' property")
+        if not props.get("name_bg"):
+            raise ValueError("no 'name_bg' property")
+    geometry = checked_geometry(feature, (Polygon, MultiPolygon), bounds)
     if isinstance(geometry, Polygon):
         geometry = MultiPolygon([geometry])
-    return ParsedArea(code, props["name_bg"], props.get("name_en", ""), props.get("name_ru", ""), geometry)
+    return ParsedArea(str(props["code"]).strip(), props["name_bg"], props.get("name_en", ""),
+                      props.get("name_ru", ""), geometry)
 
 
-def parse(path: Path, bounds=None, progress: Callable[[int], None] | None = None) -> list[ParsedArea]:
-    """Read and validate a FeatureCollection; raise AreaImportError naming every bad feature."""
+def read_features(path: Path) -> list:
+    """The features of a GeoJSON FeatureCollection file; AreaImportError if it is not one or not in lon/lat."""
     try:
         collection = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -122,8 +129,16 @@ def parse(path: Path, bounds=None, progress: Callable[[int], None] | None = None
     crs = _crs_error(collection.get("crs"))
     if crs:
         raise AreaImportError([Problem(None, crs)])
+    features = collection.get("features")
+    if not isinstance(features, list):
+        raise AreaImportError([Problem(None, "'features' is not a list")])
+    return features
+
+
+def parse(path: Path, bounds=None, progress: Callable[[int], None] | None = None) -> list[ParsedArea]:
+    """Read and validate a FeatureCollection; raise AreaImportError naming every bad feature."""
     parsed, problems, seen = [], [], set()
-    for index, feature in enumerate(collection.get("features") or []):
+    for index, feature in enumerate(read_features(path)):
         try:
             area = parse_feature(index, feature, bounds)
             if area.code in seen:
@@ -150,6 +165,7 @@ def store(areas: list[ParsedArea], level: AreaLevel) -> int:
         area.level = level
         area.name_bg, area.name_en = parsed.name_bg, parsed.name_en or ""
         area.name_ru = parsed.name_ru or area.name_ru or ""
+        area.search_key = search_key(area.name_bg, area.name_en, area.name_ru)
         area.geom = from_shape(parsed.geometry, srid=4326)
         db.session.add(area)
     db.session.flush()

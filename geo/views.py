@@ -53,3 +53,10 @@ def district_attribution() -> str:
     from geo.sofia import ATTRIBUTION
 
     return ATTRIBUTION.get(current_locale(), ATTRIBUTION["bg"])
+
+
+def place_attributions() -> list[str]:
+    """For templates: the attributions of the loaded neighbourhood and street data, in the current locale."""
+    from geo.place_search import attributions
+
+    return attributions(current_locale())

@@ -178,6 +178,22 @@ class Attachment(db.Model):
     signal: Mapped[Signal] = relationship(back_populates="attachments")
 
 
+class Supporter(db.Model):
+    """One "this is my problem too" on a public signal: per browser (a hashed cookie) or per account.
+
+    Kept outside the item's versioned row, so a supporter never makes a staff form stale."""
+
+    __tablename__ = "supporters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))     # sha256 of the browser's cookie, or of "user:<id>"
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("uq_supporters_signal_key", "signal_id", "key", unique=True),)
+
+
 class RegistryCounter(db.Model):
     """The last number given per registry code and local year."""
 

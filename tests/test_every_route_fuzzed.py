@@ -38,7 +38,7 @@ DEFAULT_EXAMPLES = 1400
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 METHODS = ["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE"]
 QUERY_NAMES = ["bbox", "days", "category", "status", "number", "t", "next", "kind", "_method", "_external",
-               "photo_id", "page"]
+               "photo_id", "page", "q", "lat", "lon", "locale", "place", "level", "v", "from"]
 FORM_FIELDS = [name for name in ReportForm.__dict__ if not name.startswith("_")
                and hasattr(getattr(ReportForm, name), "field_class")] + ["remove_photo"]
 NASTY = ["\x00", "\r\n", "\n", "\u202e", "\u200b", "\ufeff", "\u3164", "ﬁ", "СГ-2026-1", "NaN", "nan", "Infinity",

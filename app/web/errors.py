@@ -41,9 +41,11 @@ MESSAGES = {
 }
 TITLES = {
     400: _l("Bad request"), 403: _l("Not allowed"), 404: _l("Not found"), 405: _l("Not allowed"),
-    413: _l("Too large"), 429: _l("Too many requests"), 500: _l("Error"), 503: _l("Temporarily unavailable"),
+    409: _l("Not possible"), 413: _l("Too large"), 429: _l("Too many requests"), 500: _l("Error"),
+    503: _l("Temporarily unavailable"),
 }
-CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
+         413: "too_large",
          429: "too_many_requests", 500: "internal_error", 503: "unavailable"}
 
 

@@ -135,6 +135,11 @@ def _miss(reader: Reader, number: str) -> Response:
     return access.refuse(number) if count_miss(reader) else too_many()
 
 
+def _same_method() -> int:
+    """302 for a page; 307 for a POST, so the form it carries reaches the canonical URL as a POST."""
+    return 302 if request.method in ("GET", "HEAD") else 307
+
+
 def item_route(action: str, *, keep: Iterable[str] = ()) -> Callable:
     """Gate a view of one item: canonical number, filer token, access check, audit; see the module docstring."""
     kept_args = frozenset(keep) | {"t"}
@@ -145,12 +150,12 @@ def item_route(action: str, *, keep: Iterable[str] = ()) -> Callable:
             canonical = registry.normalize(number)      # before any lookup: a redirect says nothing of existence
             if canonical is not None and canonical != number:
                 kept = {k: v for k, v in request.args.items() if k in kept_args}
-                return redirect(url_for(request.endpoint, number=canonical, **view_args, **kept))
+                return redirect(url_for(request.endpoint, number=canonical, **view_args, **kept), _same_method())
             item = registry.find(canonical, details=True) if canonical else None
             if item is None:
                 return _miss(reader_of(None), number)
             if "t" in request.args:
-                response = redirect(url_for(request.endpoint, number=item.number, **view_args))
+                response = redirect(url_for(request.endpoint, number=item.number, **view_args), _same_method())
                 token = request.args["t"]
                 return remember(response, item.number, token) if tokens.matches(item, token) else response
             reader = reader_of(item)

@@ -11,6 +11,7 @@ from app.extensions import db
 from signals import access
 from signals.access import Reader
 from signals.models import Attachment, Signal, Visibility
+from signals.web import support
 from signals.web.gate import item_route
 
 bp = Blueprint("items", __name__)
@@ -39,7 +40,7 @@ def item(item: Signal, reader: Reader):
     point = to_shape(item.location).coords[0] if item.location is not None else None
     return render_template("signals/item.html", signal=item, history=history_for(item, reader),
                            photos=photos_for(item, reader), filer=reader.can("reply_as_filer", item),
-                           point=point), 200, NO_STORE
+                           point=point, **support.page_context(item)), 200, NO_STORE
 
 
 @bp.get("/signals/<number>/photos/<int:attachment_id>")

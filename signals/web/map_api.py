@@ -1,4 +1,5 @@
-"""The map's data over HTTP: the version document, cell counts, points, labels.
+"""The map's data over HTTP: the version document, cell counts, points, labels, and the open problems near a
+point that the report form offers for "me too".
 
 Bodies come from PostgreSQL as text and go out as they are. A URL that carries the
 data version (`v`) is immutable: the version names the data, and the window's first
@@ -7,10 +8,17 @@ local date (`from`) is in the URL too. Without `v`, a short cache.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_babel import force_locale
+from sqlalchemy import select
 
+from app import clock
+from app.departments.models import Category
+from app.extensions import db
+from app.localized import current_locale
 from app.web.errors import error_response, speaks
-from signals import map_data
+from app.web.templating import localdate
+from signals import map_data, nearby, workflow
 from signals.queries import BadQuery
 
 bp = speaks(Blueprint("map_api", __name__), "json")
@@ -60,3 +68,48 @@ def labels(locale: str):
     response = jsonify(map_data.labels(locale))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def _point(args) -> tuple[float, float]:
+    """lon, lat from the query, in degrees; BadQuery when missing or out of range."""
+    try:
+        lon, lat = float(args.get("lon") or ""), float(args.get("lat") or "")
+    except ValueError:
+        raise BadQuery("bad_point", "lat and lon must both be decimal degrees") from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise BadQuery("bad_point", "lon must be within -180..180 and lat within -90..90")
+    return lon, lat
+
+
+def _category_id(code: str | None) -> int | None:
+    if not code:
+        return None
+    category_id = db.session.scalar(select(Category.id).where(Category.code == code[:64]))
+    if category_id is None:
+        raise BadQuery("bad_category", f"unknown category code {code[:40]!r}")
+    return category_id
+
+
+@bp.get("/map/nearby.json")
+def near():
+    """Open public problems within 50 m of lat,lon (of one category when given), nearest first, for "me too"."""
+    locale = request.args.get("locale") if request.args.get("locale") in current_app.config["LANGUAGES"] \
+        else current_locale()
+    try:
+        (lon, lat), category_id = _point(request.args), _category_id(request.args.get("category"))
+    except BadQuery as bad:
+        return error_response(400, bad.code, str(bad))
+    found = nearby.nearby(lon, lat, category_id)
+    with force_locale(locale):
+        response = jsonify({"radius_m": nearby.RADIUS_M, "results": [_near_json(n, locale) for n in found]})
+    response.headers["Cache-Control"] = SHORT
+    return response
+
+
+def _near_json(found: nearby.Nearby, locale: str) -> dict:
+    return {"number": found.number, "title": found.title, "url": url_for("items.item", number=found.number),
+            "status": found.status.value, "status_label": workflow.label(found.status, locale),
+            "registered_on": clock.local_date(found.registered_at).isoformat(),
+            "registered": localdate(found.registered_at), "distance_m": found.distance_m,
+            "supporters": found.supporters, "support_url": url_for("support.support_item", number=found.number),
+            "photos": [url_for("items.photo", number=found.number, attachment_id=i) for i in found.photo_ids]}

@@ -4,6 +4,7 @@ conversion of a valid form into the filing service's input."""
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from flask import current_app, request, session
 from flask_babel import gettext as _
@@ -15,7 +16,8 @@ from app.extensions import db, limiter
 from app.unit_of_work import unit_of_work
 from app.kinds import Kind
 from app.localized import current_locale, in_locale
-from geo.models import district_choices
+from geo import place_search
+from geo.models import Area, AreaLevel, district_choices
 from signals import photos, routing, uploads
 from signals.services import Sender, SignalInput
 from signals.web.forms import MAX_PHOTOS, PUBLIC, ReportForm
@@ -41,8 +43,26 @@ def build_form() -> ReportForm:
     for kind, code, name, department in rows:
         groups[kind.value].setdefault(department, []).append((code, name))
     kind = request.args.get("kind") if request.method == "GET" else None
-    return ReportForm(categories={k: list(v.items()) for k, v in groups.items()},
+    form = ReportForm(categories={k: list(v.items()) for k, v in groups.items()},
                       districts=district_choices(locale), **({"kind": kind} if kind in PUBLIC else {}))
+    if request.method == "GET" and request.args.get("place"):
+        prefill_place(form, request.args["place"], locale)
+    return form
+
+
+def prefill_place(form: ReportForm, ref: str, locale: str) -> None:
+    """Start the form at a place found by search (/places links here): its district and name, and for a
+    street the point offered on it. An unknown reference leaves the form empty."""
+    hit = place_search.find(ref, locale)
+    if hit is None:
+        return
+    area_id = db.session.scalar(select(Area.id).where(Area.level == AreaLevel.district,
+                                                      Area.code == hit.district_code))
+    form.district.data = str(area_id) if area_id else form.district.data
+    if hit.kind != "district":
+        form.place_description.data = hit.name
+    if hit.kind == "street":
+        form.lon.data, form.lat.data = (Decimal(f"{hit.point[0]:.6f}"), Decimal(f"{hit.point[1]:.6f}"))
 
 
 def uploader() -> str:
