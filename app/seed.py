@@ -52,7 +52,10 @@ def demo_command(if_empty: bool) -> None:
         raise DemoRefused("DATABASE_URL points at a real database and DEMO is not set: "
                           "demo data is written only to the embedded database or with DEMO=1. Nothing written.")
     if if_empty and db.session.scalar(select(func.count()).select_from(Department)):
-        click.echo("seed: the database already holds data; demo not loaded")
+        places = _places()          # a demo database from before place search gets its neighbourhoods
+        db.session.commit()
+        click.echo("seed: the database already holds data; demo not loaded"
+                   + (f" (neighbourhoods +{places})" if places else ""))
         return
     counts = seed_demo()
     db.session.commit()

@@ -79,7 +79,7 @@ class Place(Localized, db.Model):
     name_bg: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200), default="")
     name_ru: Mapped[str] = mapped_column(String(200), default="")
-    district_code: Mapped[str | None] = mapped_column(String(32))   # the district holding most of it
+    district_code: Mapped[str] = mapped_column(String(32))          # the district holding most of it
     search_key: Mapped[str] = mapped_column(Text)                   # geo.transliteration.keys()
     geom: Mapped[WKBElement] = mapped_column(Geometry("GEOMETRY", srid=4326, spatial_index=False), deferred=True)
     # The place a hit offers: inside a neighbourhood; on a street, its point nearest the middle of its extent.
@@ -92,7 +92,7 @@ class Place(Localized, db.Model):
     __table_args__ = (
         Index("ix_places_search_key", "search_key", postgresql_using="gin",
               postgresql_ops={"search_key": "gin_trgm_ops"}),
-        Index("ix_places_kind_district", "kind", "district_code"),
+        Index("uq_places_kind_name_district", "kind", "name_bg", "district_code", unique=True),
     )
 
     def __repr__(self) -> str:

@@ -10,8 +10,9 @@ Neighbourhoods: properties `name_bg` (or `name`), optional `name_en`, `name_ru` 
 Streets: LineString or MultiLineString features named by `name_bg`, `name:bg` or `name`
 (with `name:en`/`name_en`, `name:ru`/`name_ru`, also inside ogr2ogr's `other_tags`), as
 an OpenStreetMap extract converted with ogr2ogr gives them; unnamed ways are skipped.
-Segments are merged per name and district (a street crossing a boundary is one place in
-each district), and segments outside every district are left out.
+Features are merged per name and district (a street crossing a boundary is one place in
+each district; its segments join into lines), and features outside every district are
+left out. A re-import keeps each place's id: it is matched by kind, name and district.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geoalchemy2.shape import from_shape
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import delete, select, text
+from sqlalchemy import select, text
 
 from app import clock
 from app.extensions import db
@@ -134,46 +134,54 @@ def parse(path: Path, kind: PlaceKind, bounds=None, progress: Callable[[int], No
     return parsed, unnamed
 
 
-# The district that holds most of a neighbourhood; for a street segment, the district of a point on it
-# (a point on a shared boundary goes to the lowest code, as in routing).
-_NEIGHBOURHOOD_DISTRICT = text("""
-    UPDATE places p SET district_code = (
-        SELECT a.code FROM areas a WHERE a.level = 'district' AND a.geom && p.geom
-        ORDER BY ST_Area(ST_Intersection(a.geom, p.geom)) DESC, a.code LIMIT 1)
-    WHERE p.kind = 'neighbourhood' AND p.district_code IS NULL""")
-_EXTENT = text("""
-    UPDATE places SET west = ST_XMin(geom), south = ST_YMin(geom), east = ST_XMax(geom), north = ST_YMax(geom),
-        point = CASE WHEN kind = 'street' THEN ST_ClosestPoint(geom, ST_Centroid(ST_Envelope(geom)))
-                     ELSE ST_PointOnSurface(geom) END
-    WHERE kind = :kind""")
-_STREETS = text("""
-    WITH parts AS (
-        SELECT name_bg, name_en, name_ru, (ST_Dump(geom)).geom AS geom FROM street_segments),
-    located AS (
+# Every feature goes to a temporary table first; one statement then gives each its district (a neighbourhood:
+# the district holding most of it; a street's part: the district of a point on it, the lowest code on a shared
+# boundary, as in routing), merges per name and district, and upserts, so a place keeps its id (and the links
+# that name it) across imports. Features outside every district are left out.
+_STAGE = text("CREATE TEMPORARY TABLE IF NOT EXISTS place_features (name_bg text, name_en text, name_ru text, "
+              "district_code text, geom geometry(Geometry, 4326)) ON COMMIT DROP")
+_LOCATE = {
+    PlaceKind.neighbourhood: """
+        SELECT f.name_bg, f.name_en, f.name_ru, f.geom, coalesce(f.district_code, (
+            SELECT a.code FROM areas a WHERE a.level = 'district' AND ST_Intersects(a.geom, f.geom)
+            ORDER BY ST_Area(ST_Intersection(a.geom, f.geom)) DESC, a.code LIMIT 1)) AS district_code
+        FROM place_features f""",
+    PlaceKind.street: """
         SELECT parts.*, (SELECT a.code FROM areas a WHERE a.level = 'district'
                          AND ST_Covers(a.geom, ST_PointOnSurface(parts.geom)) ORDER BY a.code LIMIT 1) AS district_code
-        FROM parts)
-    INSERT INTO places (kind, name_bg, name_en, name_ru, district_code, search_key, geom, point,
-                        west, south, east, north)
-    SELECT 'street', name_bg, max(name_en), max(name_ru), district_code, '',
-           ST_Multi(ST_LineMerge(ST_Collect(geom))), ST_PointOnSurface(ST_Collect(geom)),
-           0, 0, 0, 0
-    FROM located WHERE district_code IS NOT NULL GROUP BY name_bg, district_code""")
+        FROM (SELECT name_bg, name_en, name_ru, (ST_Dump(geom)).geom AS geom FROM place_features) parts""",
+}
+_MERGE = {PlaceKind.neighbourhood: "ST_Multi(ST_Union(geom))", PlaceKind.street: "ST_Multi(ST_LineMerge(ST_Collect(geom)))"}
+_UPSERT = """
+    WITH located AS ({locate}), merged AS (
+        SELECT name_bg, max(name_en) AS name_en, max(name_ru) AS name_ru, district_code, {merge} AS geom
+        FROM located WHERE district_code IS NOT NULL GROUP BY name_bg, district_code),
+    upserted AS (
+        INSERT INTO places AS p (kind, name_bg, name_en, name_ru, district_code, search_key, geom, point,
+                                 west, south, east, north)
+        SELECT :kind, name_bg, coalesce(name_en, ''), coalesce(name_ru, ''), district_code, '', geom,
+               CASE WHEN :kind = 'street' THEN ST_ClosestPoint(geom, ST_Centroid(ST_Envelope(geom)))
+                    ELSE ST_PointOnSurface(geom) END,
+               ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)
+        FROM merged
+        ON CONFLICT (kind, name_bg, district_code) DO UPDATE SET
+            name_en = EXCLUDED.name_en, name_ru = EXCLUDED.name_ru, geom = EXCLUDED.geom, point = EXCLUDED.point,
+            west = EXCLUDED.west, south = EXCLUDED.south, east = EXCLUDED.east, north = EXCLUDED.north
+        RETURNING p.id)
+    DELETE FROM places WHERE kind = :kind AND id NOT IN (SELECT id FROM upserted)"""
+_INSIDE = text("SELECT count(*) FROM place_features f WHERE f.district_code IS NOT NULL OR EXISTS (SELECT 1 FROM "
+               "areas a WHERE a.level = 'district' AND ST_Intersects(a.geom, f.geom))")
 
 
 def store(kind: PlaceKind, parsed: list[ParsedPlace], source: str, attribution: Attribution) -> int:
-    """Replace every place of the kind and its dataset row (in the caller's transaction); how many places now."""
-    db.session.execute(delete(Place).where(Place.kind == kind))
-    if kind == PlaceKind.street:
-        _store_streets(parsed)
-    else:
-        db.session.add_all(Place(kind=kind, name_bg=p.name_bg, name_en=p.name_en, name_ru=p.name_ru,
-                                 district_code=p.district_code, search_key="", west=0, south=0, east=0, north=0,
-                                 geom=from_shape(p.geometry, srid=4326),
-                                 point=from_shape(p.geometry.representative_point(), srid=4326)) for p in parsed)
-        db.session.flush()
-        db.session.execute(_NEIGHBOURHOOD_DISTRICT)
-    db.session.execute(_EXTENT, {"kind": kind.name})
+    """Make the kind's places exactly the file's (in the caller's transaction) and record its dataset; how many
+    places there are now."""
+    db.session.execute(_STAGE)
+    db.session.execute(text("TRUNCATE place_features"))
+    db.session.execute(text("INSERT INTO place_features VALUES (:bg, :en, :ru, :code, ST_GeomFromText(:wkt, 4326))"),
+                       [{"bg": p.name_bg, "en": p.name_en, "ru": p.name_ru, "code": p.district_code,
+                         "wkt": p.geometry.wkt} for p in parsed])
+    db.session.execute(text(_UPSERT.format(locate=_LOCATE[kind], merge=_MERGE[kind])), {"kind": kind.name})
     rows = db.session.execute(select(Place.id, Place.name_bg, Place.name_en, Place.name_ru)
                               .where(Place.kind == kind)).all()
     if rows:
@@ -186,18 +194,8 @@ def store(kind: PlaceKind, parsed: list[ParsedPlace], source: str, attribution: 
     dataset.features, dataset.imported_at = len(parsed), clock.now()
     db.session.add(dataset)
     db.session.flush()
+    db.session.expire_all()
     return len(rows)
-
-
-def _store_streets(parsed: list[ParsedPlace]) -> None:
-    """Segments into a temporary table, then one statement merges them per name and district."""
-    db.session.execute(text("CREATE TEMPORARY TABLE IF NOT EXISTS street_segments (name_bg text, name_en text, "
-                            "name_ru text, geom geometry(Geometry, 4326)) ON COMMIT DROP"))
-    db.session.execute(text("TRUNCATE street_segments"))
-    db.session.execute(
-        text("INSERT INTO street_segments VALUES (:bg, :en, :ru, ST_GeomFromText(:wkt, 4326))"),
-        [{"bg": p.name_bg, "en": p.name_en, "ru": p.name_ru, "wkt": p.geometry.wkt} for p in parsed])
-    db.session.execute(_STREETS)
 
 
 def import_file(path: Path, kind: PlaceKind, attribution: Attribution, bounds=None, progress=None,
@@ -206,9 +204,5 @@ def import_file(path: Path, kind: PlaceKind, attribution: Attribution, bounds=No
     feature is bad."""
     parsed, unnamed = parse(path, kind, bounds, progress)
     places = store(kind, parsed, Path(path).name, attribution)
-    skipped = {"unnamed": unnamed}
-    if kind == PlaceKind.street:
-        inside = db.session.scalar(text("SELECT count(*) FROM street_segments s WHERE EXISTS (SELECT 1 FROM areas "
-                                        "a WHERE a.level = 'district' AND ST_Covers(a.geom, ST_PointOnSurface(s.geom)))"))
-        skipped["outside the districts"] = len(parsed) - inside
-    return ImportReport(places, len(parsed) + unnamed, skipped)
+    outside = len(parsed) - db.session.scalar(_INSIDE)
+    return ImportReport(places, len(parsed) + unnamed, {"unnamed": unnamed, "outside the districts": outside})

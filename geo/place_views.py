@@ -18,10 +18,10 @@ CACHE = "public, max-age=300"     # places change only by an import; a minute or
 
 
 def kind_label(hit: Hit) -> str:
-    """What the place is, with its district: "neighbourhood, district 21 Нови Искър"."""
+    """What the place is, with its district: "neighbourhood, district 21 Нови Искър" (a district: its number)."""
     district = f"{hit.district_code} {hit.district_name}" if hit.district_code else ""
     if hit.kind == "district":
-        return _("district %(district)s", district=district)
+        return _("district %(code)s", code=hit.district_code)
     if hit.kind == "street":
         return _("street, district %(district)s", district=district)
     return _("neighbourhood, district %(district)s", district=district)

@@ -6,5 +6,6 @@ Fixture modules live in tests/fixtures/ and are loaded as plugins here.
 pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.factories",
+    "tests.fixtures.places",
     "tests.fixtures.services",
 ]

@@ -40,7 +40,7 @@ def upgrade():
     sa.Column('name_bg', sa.String(length=200), nullable=False),
     sa.Column('name_en', sa.String(length=200), nullable=False),
     sa.Column('name_ru', sa.String(length=200), nullable=False),
-    sa.Column('district_code', sa.String(length=32), nullable=True),
+    sa.Column('district_code', sa.String(length=32), nullable=False),
     sa.Column('search_key', sa.Text(), nullable=False),
     sa.Column('geom', Geometry(srid=4326, dimension=2, spatial_index=False, from_text='ST_GeomFromEWKT', name='geometry', nullable=False), nullable=False),
     sa.Column('point', Geometry(geometry_type='POINT', srid=4326, dimension=2, spatial_index=False, from_text='ST_GeomFromEWKT', name='geometry', nullable=False), nullable=False),
@@ -51,7 +51,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_places'))
     )
     with op.batch_alter_table('places', schema=None) as batch_op:
-        batch_op.create_index('ix_places_kind_district', ['kind', 'district_code'], unique=False)
+        batch_op.create_index('uq_places_kind_name_district', ['kind', 'name_bg', 'district_code'], unique=True)
         batch_op.create_index('ix_places_search_key', ['search_key'], unique=False, postgresql_using='gin', postgresql_ops={'search_key': 'gin_trgm_ops'})
 
     op.create_table('supporters',
@@ -84,7 +84,7 @@ def downgrade():
     op.drop_table('supporters')
     with op.batch_alter_table('places', schema=None) as batch_op:
         batch_op.drop_index('ix_places_search_key', postgresql_using='gin', postgresql_ops={'search_key': 'gin_trgm_ops'})
-        batch_op.drop_index('ix_places_kind_district')
+        batch_op.drop_index('uq_places_kind_name_district')
 
     op.drop_geospatial_table('places')
     op.drop_table('place_datasets')

@@ -22,7 +22,7 @@
     status.textContent = text;
   }
 
-  function clear() { list.replaceChildren(); list.hidden = true; input.setAttribute("aria-expanded", "false"); }
+  function clear() { list.replaceChildren(); list.hidden = true; }
 
   function render(results) {
     list.replaceChildren();
@@ -43,7 +43,6 @@
       list.appendChild(item);
     });
     list.hidden = !results.length;
-    input.setAttribute("aria-expanded", results.length ? "true" : "false");
     if (results.length) { say("found", { n: results.length }); } else { say("none"); }
   }
 
@@ -107,7 +106,6 @@
     input.focus();
   }
 
-  input.setAttribute("aria-expanded", "false");
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 250); });
   input.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown" && !list.hidden) { list.querySelector("button").focus(); event.preventDefault(); }
