@@ -56,11 +56,14 @@ def speaks(blueprint: Blueprint, fmt: str) -> Blueprint:
 
 
 def error_format() -> str:
-    """html, json or xml: by the blueprint that matched, else by the path; ".xml" paths of APIs get XML."""
+    """html, json or xml: by the blueprint that matched, else by the path; ".xml" paths of APIs get XML; a page's
+    script that asks for JSON only (a form posted with fetch) gets JSON."""
     blueprint = current_app.blueprints.get(request.blueprint or "")
     fmt = getattr(blueprint, "error_format", None)
     if fmt is None:
         fmt = "json" if request.path.startswith(API_PREFIXES) else "html"
+    if fmt == "html" and request.accept_mimetypes.best == "application/json":
+        return "json"
     if fmt != "html" and request.path.endswith(".xml"):
         return "xml"
     return fmt

@@ -74,3 +74,8 @@ def test_at_most_5000_newest_features_and_truncated(fifty_thousand):
     times = [f["properties"]["registered_at"] for f in body["features"]]
     assert len(times) == 5000 and body["truncated"] is True
     assert times == sorted(times, reverse=True)
+
+
+def test_the_nearby_list_before_filing_reads_only_the_box_around_the_point(fifty_thousand):
+    plan = _captured_plan(fifty_thousand, "/map/nearby.json?lat=42.69&lon=23.32&category=potholes", "ST_DWithin")
+    assert "ix_signals_location_registered_at" in plan and "Seq Scan on signals" not in plan, plan

@@ -14,7 +14,7 @@ from app import clock
 from app.extensions import db
 from app.kinds import Kind
 from signals import workflow
-from signals.models import Attachment, HiddenReason, Supporter, Update
+from signals.models import Attachment, HiddenReason, Supporter
 from signals.services import change_status, moderation
 from signals.workflow import Status
 from tests.fixtures.factories import CENTRE
@@ -56,13 +56,13 @@ def test_open_public_problems_of_the_category_within_50_m_are_offered_nearest_fi
     potholes = create_category(Kind.problem)
     far = create_signal(category=potholes, point=north(40), title="По-далечна дупка")
     near = create_signal(category=potholes, point=north(8), title="Дупка пред входа")
-    shown, hidden_photo = _photo(near, True), _photo(near, False)
+    shown, _unapproved = _photo(near, True), _photo(near, False)
     results = nearby(client, category=potholes)
     assert [r["number"] for r in results] == [near.number, far.number]
     first = results[0]
     assert first["title"] == "Дупка пред входа" and first["distance_m"] == pytest.approx(8, abs=0.5)
     assert first["status"] == "registered" and first["status_label"] == workflow.label(Status.registered, "bg")
-    assert first["photos"] == [f"/signals/{near.number}/photos/{shown.id}"] and str(hidden_photo.id) not in str(first)
+    assert first["photos"] == [f"/signals/{near.number}/photos/{shown.id}"]          # the unapproved one is not
     assert first["supporters"] == 0 and first["support_url"] == f"/signals/{near.number}/support"
     assert first["url"] == f"/signals/{near.number}"
 
@@ -100,8 +100,8 @@ def test_a_second_me_too_from_the_same_browser_does_not_count_twice(app, client,
     assert again.get_json() == {"number": item.number, "supporters": 1, "added": False}
     stored = db.session.scalars(select(Supporter.key).where(Supporter.signal_id == item.id)).all()
     assert stored == [hashlib.sha256(f"browser:{cookie.value}".encode()).hexdigest()]   # the hash, never the value
-    other_browser = app.test_client()
-    assert me_too(other_browser, item.number).get_json()["supporters"] == 2
+    with app.app_context():                                   # its own CSRF token, not the first browser's
+        assert me_too(app.test_client(), item.number).get_json()["supporters"] == 2
     db.session.refresh(item)
     assert item.version == version and len(item.updates) == updates   # a staff form on the item stays fresh
     assert nearby(client, point=north(5))[0]["supporters"] == 2
@@ -131,7 +131,7 @@ def test_hidden_private_and_closed_items_take_no_supporter(client, create_signal
     assert me_too(client, hidden.number, token).status_code == 404
     assert me_too(client, letter.number, token).status_code == 404
     refused = me_too(client, closed.number, token)
-    assert refused.status_code == 409 and b"not_supportable" not in refused.data or refused.status_code == 409
+    assert refused.status_code == 409 and refused.get_json()["error"] == "not_supportable"
     assert db.session.scalar(select(func.count()).select_from(Supporter)) == 0
 
 
@@ -173,4 +173,3 @@ def test_a_closed_item_shows_its_count_but_no_button(client, create_signal):
 def test_bad_input_to_the_nearby_list_is_a_json_400_with_a_code(client, args, code):
     response = client.get("/map/nearby.json", query_string=args)
     assert response.status_code == 400 and response.get_json()["error"] == code
-    assert db.session.scalar(select(func.count()).select_from(Update)) is not None
