@@ -59,11 +59,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from app.accounts.models import User
+    from app.accounts import sessions
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    sessions.install(app)
 
     from flask_babel import get_locale
 
@@ -115,6 +113,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(maps_bp)
     app.register_blueprint(place_views.api)
     app.register_blueprint(place_views.pages)
+    from app.accounts import web as account_web
+
+    account_web.register(app)
     app.jinja_env.globals.update(page_map=page_map, district_attribution=district_attribution,
                                  place_attributions=place_attributions)
 
@@ -133,3 +134,11 @@ def _register_daily_tasks(app: Flask) -> None:
     }
     app.extensions["pass_tasks"] = {"pending-photos": uploads.purge}
     app.extensions["filer_token_for"] = tokens.for_item
+    from app.accounts import links, services as account_services, sessions
+    from signals.services import account_data
+
+    app.extensions["daily_tasks"].update({"sessions-purge": sessions.purge,
+                                          "unconfirmed-accounts-purge": account_services.purge_unconfirmed})
+    app.extensions["account_token_for"] = links.token_for
+    app.extensions["account_data"] = {"items": account_data.export}
+    app.extensions["account_forgetters"] = [account_data.forget]

@@ -121,6 +121,17 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "LOOKUP_MISS_RATE_LIMIT": env.get("LOOKUP_MISS_RATE_LIMIT", "20 per minute; 200 per day"),
         # "This is my problem too" per IP: one per browser and item anyway, this bounds cookie-less floods.
         "SUPPORT_RATE_LIMIT": env.get("SUPPORT_RATE_LIMIT", "30 per hour"),
+        # Accounts: sessions end after this many idle minutes (staff roles: STAFF_IDLE_MINUTES) or hours in all.
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "120")),
+        "STAFF_IDLE_MINUTES": int(env.get("STAFF_IDLE_MINUTES", "30")),
+        "SESSION_MAX_HOURS": int(env.get("SESSION_MAX_HOURS", "12")),
+        # Hard per-IP limits on password attempts (login, 2FA codes) and on reset or registration mails.
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "5 per minute; 50 per hour"),
+        "ACCOUNT_MAIL_RATE_LIMIT": env.get("ACCOUNT_MAIL_RATE_LIMIT", "5 per minute; 20 per hour"),
+        # zxcvbn score (0-4) a new password must reach.
+        "PASSWORD_MIN_SCORE": int(env.get("PASSWORD_MIN_SCORE", "3")),
+        # Unconfirmed accounts are deleted after this many days.
+        "UNCONFIRMED_ACCOUNT_DAYS": int(env.get("UNCONFIRMED_ACCOUNT_DAYS", "7")),
     }
     cfg.update(overrides or {})
     _derive(cfg)

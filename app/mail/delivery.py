@@ -39,6 +39,9 @@ def message_id(delivery: Delivery) -> str:
 
 # The placeholder a stored body holds where the filer's tracking token goes; see signals.tokens.
 FILER_TOKEN_PLACEHOLDER = "[[filer-token]]"
+# Where an account link's token goes (confirmation, reset); the row's context names the token's id. See
+# app.accounts.links.
+ACCOUNT_TOKEN_PLACEHOLDER = "[[account-token]]"
 
 
 def bodies(delivery: Delivery) -> tuple[str, str]:
@@ -55,6 +58,11 @@ def bodies(delivery: Delivery) -> tuple[str, str]:
         for placeholder, value in ((f"?t={FILER_TOKEN_PLACEHOLDER}", f"?t={token}" if token else ""),
                                    (FILER_TOKEN_PLACEHOLDER, token or "")):
             text, html = text.replace(placeholder, value), html.replace(placeholder, value)
+    token_id = (delivery.context or {}).get("account_token_id")
+    if token_id:
+        resolve = current_app.extensions.get("account_token_for")
+        token = (resolve(token_id) if resolve else None) or ""
+        text, html = text.replace(ACCOUNT_TOKEN_PLACEHOLDER, token), html.replace(ACCOUNT_TOKEN_PLACEHOLDER, token)
     return text, html
 
 

@@ -12,8 +12,8 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Register the public blueprints and the template globals for labels."""
     from signals import labels
-    from signals.web import filing, home, items, map_api, support, track
+    from signals.web import filing, home, items, map_api, my, support, track
 
-    for module in (home, filing, items, track, map_api, support):
+    for module in (home, filing, items, track, map_api, support, my):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(labels.GLOBALS)
