@@ -19,7 +19,6 @@ from pathlib import Path
 from urllib.parse import quote_from_bytes
 
 import pytest
-from flask_login import FlaskLoginClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
@@ -146,18 +145,19 @@ REACHED: dict[str, list[bool]] = {}
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("rule,endpoint,arguments", RULES, ids=[r[0] for r in RULES])
 def test_no_generated_request_gets_a_500_or_leaves_half_an_item(app, db_session, create_category, create_user,
-                                                                 monkeypatch, rule, endpoint, arguments, role):
+                                                                 login_as, rule, endpoint, arguments, role):
     category = create_category(Kind.problem, code="potholes")
-    user = None
-    if role != "anonymous":      # logged in through Flask-Login's session (the accounts issue replaces it)
+    client = app.test_client()
+    if role != "anonymous":      # logged in on a real server-side session
         user = create_user(Role.staff if role == "staff" else Role.resident, department=category.department
                            if role == "staff" else None)
-        monkeypatch.setattr(app, "test_client_class", FlaskLoginClient)
-    client = app.test_client(user=user) if user else app.test_client()
+        login_as(user, client)
     with app.app_context():
         page = client.get("/signals/new").get_data(as_text=True)
     tokens = dict(re.findall(r'name="(csrf_token|submission_key)" type="hidden" value="([^"]+)"', page))
     cookie = f"session={client.get_cookie('session').value}"
+    if client.get_cookie("sid") is not None:
+        cookie += f"; sid={client.get_cookie('sid').value}"
     upload_dir = Path(app.config["UPLOAD_DIR"])
     posts = REACHED.setdefault((rule, role), [])
 

@@ -26,7 +26,8 @@ from app.extensions import db
 COOKIE = "sid"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 TOUCH_EVERY = timedelta(minutes=1)          # last_seen_at is written at most once a minute per session
-REQUEST_FLAGS = ("web_session_begun", "web_session_ended", "drop_sid", "login_failed", "_login_user")
+REQUEST_FLAGS = ("web_session_begun", "web_session_ended", "drop_sid", "login_failed", "_login_user", "web_session",
+                 "csrf_token", "_flask_babel")
 USER_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
 
 

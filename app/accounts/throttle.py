@@ -18,7 +18,7 @@ def delay_after(failures: int) -> timedelta:
     """How long an account waits after this many failures in a row: 5 s, 10 s, 20 s … at most 15 minutes."""
     if failures < FREE_FAILURES:
         return timedelta(0)
-    return min(MAX_DELAY, timedelta(seconds=5 * 2 ** (failures - FREE_FAILURES)))
+    return min(MAX_DELAY, timedelta(seconds=5 * 2 ** min(failures - FREE_FAILURES, 12)))
 
 
 def wait_seconds(user: User) -> int:

@@ -134,15 +134,12 @@ def test_a_hidden_item_shows_only_its_card_and_reason(client, create_signal):
 
 
 def test_staff_reads_of_a_private_item_are_audited_and_nobody_elses(app, db_session, create_signal, create_user,
-                                                                    monkeypatch):
-    from flask import g
-    from flask_login import FlaskLoginClient
+                                                                    login_as):
     from sqlalchemy import select
 
     from app.accounts.models import Role
     from app.audit import AuditEntry
 
-    monkeypatch.setattr(app, "test_client_class", FlaskLoginClient)
     resident = create_user(Role.resident)
     letter = create_signal(Kind.letter, user=resident, point=None)
     problem = create_signal(Kind.problem)
@@ -150,8 +147,7 @@ def test_staff_reads_of_a_private_item_are_audited_and_nobody_elses(app, db_sess
     readers = {"filer": resident, "staff": staff, "admin": create_user(Role.admin),
                "other_staff": create_user(Role.staff, department=problem.department)}
     def fetch(user, path: str) -> int:
-        g.pop("_login_user", None)     # the test's app context outlives requests: forget the last one's user
-        return app.test_client(user=user).get(path).status_code
+        return login_as(user).get(path).status_code
 
     seen = {name: fetch(user, f"/signals/{letter.number}") for name, user in readers.items()}
     fetch(staff, f"/signals/{problem.number}")

@@ -7,7 +7,6 @@ import hashlib
 import re
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from app import clock
@@ -107,15 +106,11 @@ def test_a_second_me_too_from_the_same_browser_does_not_count_twice(app, client,
     assert nearby(client, point=north(5))[0]["supporters"] == 2
 
 
-def test_an_account_counts_once_whatever_browser_it_uses(app, db_session, create_signal, create_user, monkeypatch):
-    from flask_login import FlaskLoginClient
-
+def test_an_account_counts_once_whatever_browser_it_uses(app, db_session, create_signal, create_user, login_as):
     item, resident = create_signal(point=north(5)), create_user()
-    monkeypatch.setattr(app, "test_client_class", FlaskLoginClient)
     for _browser in range(2):
         with app.app_context():
-            g.pop("_login_user", None)
-            response = me_too(app.test_client(user=resident), item.number)
+            response = me_too(login_as(resident), item.number)
     assert response.get_json()["supporters"] == 1 and response.get_json()["added"] is False
     assert db.session.scalar(select(Supporter.user_id).where(Supporter.signal_id == item.id)) == resident.id
 
