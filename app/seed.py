@@ -141,7 +141,10 @@ def _accounts() -> int:
     password_hash = hash_password(password)
     departments = _by_code(Department)
     for email, role, dept, name in missing:
-        user = User(email=email, role=role, display_name=name, password_hash=password_hash, confirmed_at=clock.now())
+        parts = name.split()
+        names = dict(zip(("first_name", "middle_name", "last_name"), parts)) if len(parts) == 3 else {}
+        user = User(email=email, role=role, display_name=name, password_hash=password_hash, confirmed_at=clock.now(),
+                    **names)
         db.session.add(user)
         db.session.flush()
         if dept:

@@ -53,6 +53,13 @@ def by_email(address: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
+LINK_MAILS_PER_DAY = 5      # unasked-for links (registration, reset) an address may get a day: no mail bombing
+
+
+def _may_send_link(address: str) -> bool:
+    return outbox.sent_today(address, unverified_only=False) < LINK_MAILS_PER_DAY
+
+
 def _mail(user: User, template: str, email: str | None = None, token: AccountToken | None = None,
           **context) -> None:
     outbox.add(email or user.email, f"account/{template}",
@@ -66,7 +73,8 @@ def register(data: Registration) -> User | None:
     email = normal_email(data.email)
     existing = db.session.scalar(select(User).where(User.email == email))
     if existing is not None:
-        if existing.active:
+        hash_password(data.password)                   # the same work as a new account: no timing tells
+        if existing.active and _may_send_link(existing.email):
             token = links.issue(existing, TokenPurpose.reset, existing.email)
             _mail(existing, "already_registered", token=token)
         return None
@@ -83,7 +91,7 @@ def register(data: Registration) -> User | None:
 
 def resend_confirmation(user: User) -> None:
     """Another confirmation link for an unconfirmed account (earlier ones stop working)."""
-    if not user.confirmed:
+    if not user.confirmed and _may_send_link(user.email):
         _mail(user, "confirm", token=links.issue(user, TokenPurpose.confirm, user.email))
 
 
@@ -142,7 +150,7 @@ def log_in(user: User) -> None:
 def request_reset(email: str) -> None:
     """Mail a reset link (1 hour, single use) if the address has an account; nothing otherwise."""
     user = by_email(email)
-    if user is not None and user.active:
+    if user is not None and user.active and _may_send_link(user.email):
         _mail(user, "reset", token=links.issue(user, TokenPurpose.reset, user.email))
 
 

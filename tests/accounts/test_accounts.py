@@ -300,3 +300,13 @@ def test_no_personal_data_of_a_registration_reaches_a_log(app, client, db_sessio
     for value in (*canary.values(), "kanarche@example.org", PASSWORD):
         assert value not in logged
     assert db.session.scalar(select(func.count()).select_from(Delivery)) >= 1
+
+
+def test_an_address_gets_at_most_five_unasked_for_links_a_day(app, client, confirmed):
+    for _ in range(8):
+        client.post("/account/forgot", data={"email": "anna@example.org", "csrf_token": csrf(client)})
+        register(app.test_client(), "anna@example.org")
+    sent = db.session.scalar(select(func.count()).select_from(Delivery).where(
+        Delivery.recipient == "anna@example.org", Delivery.template.in_(["account/reset",
+                                                                          "account/already_registered"])))
+    assert sent == 4                         # with the confirmation mail of the fixture: five in the day
