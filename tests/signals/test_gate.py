@@ -172,3 +172,16 @@ def test_the_canonical_redirect_happens_before_any_lookup(app, client, create_si
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 302 and not [s for s in statements if "signals" in s]
+
+
+def test_an_anonymous_reader_of_a_private_number_is_sent_to_log_in_whether_or_not_it_exists(
+        app, client, create_signal, create_user, login_as):
+    letter = create_signal(Kind.letter, user=create_user(), point=None)
+    missing = letter.number[:-1] + ("9" if letter.number[-1] != "9" else "8")
+    for number in (letter.number, missing):
+        response = client.get(f"/signals/{number}")
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/account/login?next=/signals/{number}"
+    stranger = login_as(create_user())
+    assert stranger.get(f"/signals/{letter.number}").status_code == 404
+    assert client.get("/signals/SG-2026-999999").status_code == 404             # a public kind: the 404 as before
