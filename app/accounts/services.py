@@ -242,6 +242,13 @@ def disable_two_factor(user: User, password: str) -> None:
     audit.record(user.id, "account.two_factor_off", "user", user.id)
 
 
+def change_role(user: User, role) -> None:
+    """Give the user another role; every session of theirs ends (rights change only at a new login)."""
+    old, user.role = user.role, role
+    db.session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    audit.record(None, "account.role_changed", "user", user.id, old=old.value, new=role.value)
+
+
 def end_session(user: User, session_id: int) -> None:
     """End one of the user's sessions (from the list on the security page)."""
     db.session.execute(delete(WebSession).where(WebSession.id == session_id, WebSession.user_id == user.id))

@@ -84,3 +84,15 @@ def test_someone_elses_session_cannot_be_ended_from_my_list(app, create_user, lo
     their_row = db.session.scalar(select(WebSession.id).where(WebSession.user_id == theirs.id))
     me.post("/account/sessions/end", data={"session": str(their_row), "csrf_token": _token(me, "/account/security")})
     assert them.get("/account/profile").status_code == 200
+
+
+def test_a_role_change_ends_every_session_of_the_user(app, create_user, login_as):
+    user = create_user(email="promoted@example.org")
+    browser = login_as(user)
+    result = app.test_cli_runner().invoke(args=["accounts", "role", "Promoted@Example.org", "staff"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(user)
+    assert user.role == Role.staff and _rows(user) == 0
+    assert browser.get("/account/profile").status_code == 302
+    refused = app.test_cli_runner().invoke(args=["accounts", "role", "nobody@example.org", "staff"])
+    assert refused.exit_code != 0 and "no account" in refused.output
