@@ -204,8 +204,10 @@ def request_email_change(user: User, new_address: str, password: str) -> None:
     # Taken: no mail that would tell the person whether the address has an account; the link is never sent.
 
 
-def confirm_email_change(token: str | None) -> User:
-    """Use the link sent to a new address: it replaces the old one, which is told; every other session ends."""
+def confirm_email_change(token: str | None, reader_id: int | None) -> User:
+    """Use the link sent to a new address: it replaces the old one, which is told; every session ends, and the
+    browser that pressed the button stays logged in only if it was the account's own (`reader_id`): the link
+    proves the address, not the password."""
     row = links.consume(token, TokenPurpose.change_email)
     user = db.session.get(User, row.user_id)
     if db.session.scalar(select(User.id).where(User.email == row.email, User.id != user.id)) is not None:
@@ -213,7 +215,7 @@ def confirm_email_change(token: str | None) -> User:
     old = user.email
     user.email, user.confirmed_at = row.email, user.confirmed_at or clock.now()
     _mail(user, "email_changed", email=old, new_email=row.email)
-    sessions.end_all(user, keep_this_browser=True)
+    sessions.end_all(user, keep_this_browser=reader_id == user.id)
     audit.record(user.id, "account.email_changed", "user", user.id)
     return user
 

@@ -310,3 +310,26 @@ def test_an_address_gets_at_most_five_unasked_for_links_a_day(app, client, confi
         Delivery.recipient == "anna@example.org", Delivery.template.in_(["account/reset",
                                                                           "account/already_registered"])))
     assert sent == 4                         # with the confirmation mail of the fixture: five in the day
+
+
+def test_an_idn_address_is_one_account_in_either_form(app, client, db_session):
+    register(client, "Anna@Пример.бг")
+    assert db.session.scalar(select(User.email).where(User.email.like("anna@%"))) == "anna@xn--e1afmkfd.xn--90ae"
+    register(app.test_client(), "anna@XN--E1AFMKFD.XN--90AE")
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.email.like("anna@%"))) == 1
+    assert last_mail("already_registered", "anna@xn--e1afmkfd.xn--90ae") is not None
+
+
+def test_a_new_address_replaces_the_old_only_through_its_link_and_the_old_one_is_told(app, client, confirmed):
+    log_in(client, "anna@example.org")
+    form = {"email": "anna.new@example.org", "password": PASSWORD, "csrf_token": csrf(client, "/account/email")}
+    assert client.post("/account/email", data=form).headers["Location"] == "/account/check-mail?change=1"
+    db.session.refresh(confirmed)
+    assert confirmed.email == "anna@example.org"
+    stranger = app.test_client()                   # the link opened in another browser logs nobody in
+    assert use_link(stranger, link_in(last_mail("change_email", "anna.new@example.org"))).status_code == 303
+    db.session.refresh(confirmed)
+    assert confirmed.email == "anna.new@example.org"
+    assert last_mail("email_changed", "anna@example.org") is not None
+    assert stranger.get_cookie("sid") is None and stranger.get("/account/profile").status_code == 302
+    assert client.get("/account/profile").status_code == 302                    # every session ended

@@ -74,7 +74,7 @@ def confirm_email():
     if form.validate_on_submit():
         try:
             with unit_of_work():
-                services.confirm_email_change(form.token.data)
+                services.confirm_email_change(form.token.data, current_user.get_id() and int(current_user.get_id()))
         except links.LinkRefused as refused:
             return render_template("accounts/link_refused.html", reason=refusal_text(refused.reason)), 400
         flash(_("Your new address is saved. We have told the old one."))
