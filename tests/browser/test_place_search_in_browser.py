@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import func, select
 
 from app.departments.models import Category
@@ -18,9 +17,10 @@ from signals import access
 from signals.models import Signal, Supporter
 from signals.workflow import FINAL
 
+from tests.browser.pages import phone, serious_violations
+
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 
 
 def _open_pothole() -> tuple[Signal, str, float, float]:
@@ -33,29 +33,14 @@ def _open_pothole() -> tuple[Signal, str, float, float]:
     return item, db.session.get(Category, item.category_id).code, lon, lat
 
 
-def _serious(page) -> list:
-    results = Axe().run(page)
-    return [(v["id"], v["nodes"][0]["html"][:120]) for v in results.response["violations"]
-            if v.get("impact") in ("serious", "critical")]
-
-
-def _phone(chromium, **options):
-    context = chromium.new_context(locale="bg-BG", viewport=PHONE, **options)
-    page = context.new_page()
-    page.errors, page.hosts = [], set()
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("request", lambda request: page.hosts.add(request.url.split("/")[2]))
-    return context, page
-
-
 def test_a_neighbourhood_found_by_name_zooms_the_home_map_to_it(chromium, live_server):
-    context, page = _phone(chromium)
+    context, page = phone(chromium)
     page.goto(live_server + "/")
     page.fill("#place-q", "младост 1")
     hits = page.locator("#place-results button.place-hit")
     hits.first.wait_for()
     assert "Младост 1" in hits.first.inner_text() and "район" in hits.first.inner_text().lower()
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("() => document.getElementById('place-q').scrollIntoView()")
     page.screenshot(path=str(SHOTS / "place-search.png"))
@@ -75,7 +60,7 @@ def test_a_neighbourhood_found_by_name_zooms_the_home_map_to_it(chromium, live_s
 def test_a_pin_next_to_an_open_problem_offers_me_too_and_counts_it(chromium, live_server):
     item, category, lon, lat = _open_pothole()
     before = db.session.scalar(select(func.count()).select_from(Supporter).where(Supporter.signal_id == item.id))
-    context, page = _phone(chromium)
+    context, page = phone(chromium)
     page.goto(live_server + "/signals/new")
     page.select_option("#category", category)
     page.fill("#lat", f"{lat + 10 / 111_320:.6f}")                     # ten metres north of it
@@ -86,7 +71,7 @@ def test_a_pin_next_to_an_open_problem_offers_me_too_and_counts_it(chromium, liv
     assert page.locator("#nearby").is_visible() and "м" in entry.inner_text()
     page.fill("#place-q", "Пирот")                                       # the form's search open beside the list
     page.locator("#place-results").wait_for(state="attached")
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     entry.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "me-too-nearby.png"))
     entry.locator("button").click()
@@ -105,7 +90,7 @@ def test_a_pin_next_to_an_open_problem_offers_me_too_and_counts_it(chromium, liv
 
 
 def test_use_my_location_places_the_pin_where_the_device_is(chromium, live_server):
-    context, page = _phone(chromium, geolocation={"latitude": 42.6951, "longitude": 23.3308, "accuracy": 12},
+    context, page = phone(chromium, geolocation={"latitude": 42.6951, "longitude": 23.3308, "accuracy": 12},
                            permissions=["geolocation"])
     page.goto(live_server + "/signals/new")
     page.click("#locate")
