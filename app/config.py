@@ -109,6 +109,9 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         },
         "RETENTION_FILER_CONTACT_DAYS": int(env.get("RETENTION_FILER_CONTACT_DAYS", str(2 * 365))),
         "RETENTION_MAIL_DAYS": int(env.get("RETENTION_MAIL_DAYS", "90")),
+        # Private kinds: days after closing until the sender snapshot is anonymised and attachments deleted.
+        "RETENTION_PRIVATE_DAYS": {kind: int(env.get(f"RETENTION_DAYS_{kind.upper()}", str(5 * 365)))
+                                   for kind in ("letter", "complaint", "proposal", "info_request")},
         "PHOTO_PREMODERATION": _flag(env.get("PHOTO_PREMODERATION"), default=True),
         # Registrations per IP (counted after they commit) and form POSTs of any outcome per IP.
         "FILING_RATE_LIMIT": env.get("FILING_RATE_LIMIT", "10 per hour"),

@@ -8,11 +8,11 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select, update
 
-from app import audit, clock
+from app import audit, clock, unit_of_work
 from app.extensions import db
-from app.kinds import PUBLIC_KINDS
+from app.kinds import PUBLIC_KINDS, Kind
 from app.mail.models import Delivery
-from signals.models import FilerContact, Signal
+from signals.models import Attachment, FilerContact, Signal
 from signals.workflow import Status
 
 ANONYMISED = {"person_name": "", "organisation": "", "organisation_seat": "", "eik": "", "address": "", "email": "",
@@ -45,8 +45,29 @@ def purge_mail() -> int:
     return result.rowcount
 
 
+def purge_closed_private_items() -> tuple[int, int]:
+    """Past their kind's retention after closing (RETENTION_PRIVATE_DAYS, default 5 years), private items keep
+    their number, dates, kind, status and history, and lose the sender snapshot and the attachments (the files
+    go once the purge commits). Returns (snapshots anonymised, attachments deleted)."""
+    anonymised = deleted = 0
+    directory = Path(current_app.config["UPLOAD_DIR"])
+    for kind, days in current_app.config["RETENTION_PRIVATE_DAYS"].items():
+        closed = select(Signal.id).where(Signal.kind == Kind(kind), Signal.status == Status.closed,
+                                         Signal.closed_at < clock.now() - timedelta(days=days))
+        anonymised += db.session.execute(update(FilerContact).where(FilerContact.signal_id.in_(closed),
+                                                                    FilerContact.anonymised_at.is_(None))
+                                         .values(**ANONYMISED, anonymised_at=clock.now())).rowcount
+        for attachment in db.session.scalars(select(Attachment).where(Attachment.signal_id.in_(closed))):
+            unit_of_work.remove_after_commit(directory / attachment.storage_key)
+            db.session.delete(attachment)
+            deleted += 1
+    return anonymised, deleted
+
+
 def purge() -> dict[str, int]:
     """The daily retention task (the relay commits it with its run key); the counts go to the audit log."""
-    counts = {"filer_contacts": anonymise_closed_public_items(), "mail_bodies": purge_mail()}
+    private_contacts, private_files = purge_closed_private_items()
+    counts = {"filer_contacts": anonymise_closed_public_items(), "mail_bodies": purge_mail(),
+              "private_filer_contacts": private_contacts, "private_attachments": private_files}
     audit.record(None, "retention_purge", "site", None, **counts)
     return counts

@@ -10,7 +10,7 @@ import pytest
 from app import clock, create_app
 from app.extensions import db
 from app.kinds import Kind
-from signals import services
+from signals import services, workflow
 from signals.services import retention
 from signals.workflow import Status
 from tests.signals.formhelpers import form_tokens, report
@@ -78,3 +78,33 @@ def test_the_purge_empties_old_mail_bodies_and_files_but_keeps_the_proof(app, db
     assert old_mail.body_text == "" and old_mail.body_html == "" and old_mail.bodies_purged_at is not None
     assert old_mail.recipient and old_mail.subject                  # the proof of notice stays
     assert new_mail.body_text and not old_file.exists() and new_file.exists()
+
+
+def test_the_purge_anonymises_a_closed_letter_past_its_retention_and_deletes_its_attachments(
+        app, db_session, create_signal, create_user):
+    from pathlib import Path
+
+    from signals.models import Attachment
+
+    resident, staff = create_user(), create_user()
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    old = create_signal(Kind.letter, user=resident, person_name="Стара Подателка", email="old@example.org")
+    for status in workflow.path_to(Kind.letter, Status.closed):
+        services.change_status(old, status, staff)
+    old.closed_at = clock.now() - timedelta(days=5 * 365 + 1)       # closed five years and a day ago
+    young = create_signal(Kind.letter, user=resident, person_name="Нова Подателка")
+    for status in workflow.path_to(Kind.letter, Status.closed):
+        services.change_status(young, status, staff)
+    (upload_dir / "retention-old.pdf").write_bytes(b"%PDF-1.4 old")
+    db.session.add(Attachment(signal_id=old.id, filename="a.pdf", content_type="application/pdf", size=12,
+                              storage_key="retention-old.pdf", sha256="0" * 64, created_at=clock.now()))
+    db.session.flush()
+    counts = retention.purge()
+    assert counts["private_filer_contacts"] == 1 and counts["private_attachments"] == 1
+    db.session.commit()                         # the file goes once the purge commits
+    db.session.refresh(old.filer)
+    assert old.filer.person_name == "" and old.filer.email == "" and old.number and old.status == Status.closed
+    assert young.filer.person_name == "Нова Подателка"
+    assert not (upload_dir / "retention-old.pdf").exists()
+    assert retention.purge()["private_filer_contacts"] == 0
