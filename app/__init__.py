@@ -96,6 +96,7 @@ def _import_models() -> None:
     import geo.models  # noqa: F401
     import signals.map_cells  # noqa: F401
     import signals.models  # noqa: F401
+    import signals.drafts  # noqa: F401
     import signals.uploads  # noqa: F401
 
 
@@ -137,7 +138,9 @@ def _register_daily_tasks(app: Flask) -> None:
     from app.accounts import links, services as account_services, sessions
     from signals.services import account_data
 
-    app.extensions["daily_tasks"].update({"sessions-purge": sessions.purge,
+    from signals import drafts
+
+    app.extensions["daily_tasks"].update({"sessions-purge": sessions.purge, "drafts-purge": drafts.purge,
                                           "unconfirmed-accounts-purge": account_services.purge_unconfirmed})
     app.extensions["account_token_for"] = links.token_for
     app.extensions["account_data"] = {"items": account_data.export}

@@ -62,6 +62,10 @@ class Signal(db.Model):
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     locale: Mapped[str] = mapped_column(String(5), default="bg")
+    # A repeat appeal names one of the filer's earlier items; both pages link to each other.
+    refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("signals.id", ondelete="SET NULL"))
+    # An information request's preferred form of access (ZDOI art. 26(1)), one of ACCESS_FORMS.
+    access_form: Mapped[str | None] = mapped_column(String(32))
 
     category: Mapped[Category] = relationship()
     department: Mapped[Department] = relationship()

@@ -15,6 +15,8 @@ import logging
 
 from flask import current_app
 
+from app.accounts.models import User
+from app.extensions import db
 from app.mail import outbox
 from signals import events, tokens, workflow
 from signals.models import Signal, Update
@@ -34,15 +36,18 @@ def _link(signal: Signal) -> str:
 def _required_notice(signal: Signal, notice: str, template: str, context: dict) -> None:
     """Mail the filer a required notice (or record why it was withheld) and write the proof into the history."""
     filer = signal.filer
-    if filer is None or not filer.email:
+    account = db.session.get(User, signal.user_id) if signal.user_id else None
+    # A filer with an account hears at the account's (confirmed) address, whatever the item's snapshot says.
+    address = account.email if account is not None else (filer.email if filer else "")
+    if not address:
         return
-    unverified = signal.user_id is None
+    unverified = account is None
     limit = current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]
-    if unverified and outbox.sent_today(filer.email) >= limit:
+    if unverified and outbox.sent_today(address) >= limit:
         notices.record(signal, notice, withheld="daily_limit", limit=limit)
         return
-    locale = filer.locale or "bg"
-    delivery = outbox.add(filer.email, template, {
+    locale = (account.locale if account is not None else filer.locale) or "bg"
+    delivery = outbox.add(address, template, {
         "number": signal.number, "registered_at": signal.registered_at,
         "category": signal.category.text("name", locale), "department": signal.department.text("name", locale),
         "due_on": signal.due_on, "link": _link(signal), **context,

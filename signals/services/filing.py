@@ -139,3 +139,24 @@ def file_public(kind: Kind, data: SignalInput, photos: list[Photo]) -> Registrat
     if photos:
         db.session.flush()
     return registration
+
+
+# ZDOI art. 26(1): the forms of access an information request may prefer (their words are the form's).
+ACCESS_FORMS = ("review", "oral", "copies", "electronic")
+
+
+def file_private(kind: Kind, data: SignalInput, user: User, *, refers_to: Signal | None = None,
+                 access_form: str | None = None) -> Registration:
+    """File a letter, complaint, proposal or information request from an account: a repeat appeal may name one
+    of the filer's own earlier items; an information request names its preferred form of access."""
+    if kind.is_public:
+        raise InvalidInput("public kinds are filed through file_public")
+    if refers_to is not None and refers_to.user_id != user.id:
+        raise InvalidInput("a repeat appeal names one of the filer's own items")
+    if (kind == Kind.info_request) != (access_form in ACCESS_FORMS):
+        raise InvalidInput("an information request, and only it, names a form of access")
+    registration = register(kind, data, user)
+    registration.signal.refers_to_id = refers_to.id if refers_to is not None else None
+    registration.signal.access_form = access_form
+    db.session.flush()
+    return registration

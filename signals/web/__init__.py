@@ -12,8 +12,11 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Register the public blueprints and the template globals for labels."""
     from signals import labels
-    from signals.web import filing, home, items, map_api, my, support, track
+    from signals.web import filing, home, items, map_api, my, private_filing, support, track
 
-    for module in (home, filing, items, track, map_api, support, my):
+    for module in (home, filing, items, track, map_api, support, my, private_filing):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(labels.GLOBALS)
+    from signals.web.private_form import ACCESS_FORMS
+
+    app.jinja_env.globals["access_form_label"] = lambda code: str(ACCESS_FORMS.get(code, code))

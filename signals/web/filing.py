@@ -20,8 +20,9 @@ from app.web.errors import error_response
 from signals import queries, services, uploads
 from signals.access import Reader
 from signals.models import Signal, UpdateKind
-from signals.web import gate, report
+from signals.web import gate, private_filing, report
 from signals.web.gate import item_route
+from signals.web.private_form import PRIVATE
 
 bp = Blueprint("filing", __name__)
 NO_STORE = {"Cache-Control": "private, no-store"}
@@ -44,7 +45,10 @@ def _registered(response) -> bool:
 @limiter.limit(_post_limit, methods=["POST"], scope="form-post", error_message="filing")
 @limiter.limit(_filing_limit, methods=["POST"], deduct_when=_registered, error_message="filing")
 def new():
-    """The report form (problem or question); bad input gets its message at its field and stores nothing."""
+    """The report form (problem or question); bad input gets its message at its field and stores nothing. A
+    private kind (?kind=letter, …) gets the cabinet's form instead (signals/web/private_filing.py)."""
+    if request.args.get("kind") in PRIVATE:
+        return private_filing.form_page()
     form = report.build_form()
     if not form.is_submitted():
         return _page(form)

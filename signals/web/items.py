@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, send_file
 from geoalchemy2.shape import to_shape
+from sqlalchemy import select
 
 from app.extensions import db
 from signals import access
@@ -40,7 +41,15 @@ def item(item: Signal, reader: Reader):
     point = to_shape(item.location).coords[0] if item.location is not None else None
     return render_template("signals/item.html", signal=item, history=history_for(item, reader),
                            photos=photos_for(item, reader), filer=reader.can("reply_as_filer", item),
-                           point=point, **support.page_context(item)), 200, NO_STORE
+                           point=point, related=related(item, reader), **support.page_context(item)), 200, NO_STORE
+
+
+def related(item: Signal, reader: Reader) -> dict:
+    """A repeat appeal's earlier item and the later items that name this one, as far as the reader may see them."""
+    earlier = db.session.get(Signal, item.refers_to_id) if item.refers_to_id else None
+    later = db.session.scalars(select(Signal).where(Signal.refers_to_id == item.id).order_by(Signal.id)).all()
+    return {"earlier": earlier if earlier is not None and reader.can("view", earlier) else None,
+            "later": [other for other in later if reader.can("view", other)]}
 
 
 @bp.get("/signals/<number>/photos/<int:attachment_id>")
