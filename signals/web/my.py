@@ -43,4 +43,5 @@ def signals():
                                .offset((page - 1) * PAGE).limit(PAGE))
     statuses = [(s.value, workflow.label(s, current_locale())) for s in workflow.Status]
     return render_template("signals/my.html", items=list(items), page=page, pages=max(1, -(-total // PAGE)),
-                           total=total, kind=kind, status=status, kinds=list(Kind), statuses=statuses)
+                           total=total, kind=kind, status=status, kinds=list(Kind), statuses=statuses,
+                           kinds_by_value={k.value: k for k in Kind})
