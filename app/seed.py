@@ -144,7 +144,7 @@ def _accounts() -> int:
         parts = name.split()
         names = dict(zip(("first_name", "middle_name", "last_name"), parts)) if len(parts) == 3 else {}
         user = User(email=email, role=role, display_name=name, password_hash=password_hash, confirmed_at=clock.now(),
-                    **names)
+                    address="гр. София 1000, ул. „Московска“ 33" if role == Role.resident else "", **names)
         db.session.add(user)
         db.session.flush()
         if dept:
