@@ -17,7 +17,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from app.extensions import csrf, db, limiter
 from app.unit_of_work import unit_of_work
 from app.web.errors import error_response
-from signals import queries, services, uploads
+from signals import access, queries, services, uploads
 from signals.access import Reader
 from signals.models import Signal, UpdateKind
 from signals.web import gate, private_filing, report
@@ -104,7 +104,10 @@ def held_photo(photo_id: int):
 @bp.get("/signals/<number>/registered")
 @item_route("view_status_card")
 def registered(item: Signal, reader: Reader):
-    """The filer's confirmation: number, date, department, expected answer date, the tracking link."""
+    """The filer's confirmation: number, date, department, expected answer date, the tracking link. Others go to
+    the item page (a public item's card at least), or get the 404 for a private item they may not see."""
+    if not item.kind.is_public and not reader.can("view", item):
+        return access.refuse(item.number)
     if not reader.can("reply_as_filer", item):
         return redirect(url_for("items.item", number=item.number))
     token = gate.token_from_cookie(item)

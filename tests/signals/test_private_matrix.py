@@ -1,0 +1,121 @@
+"""Who reaches a private item, on every route about one item: the routes come from `app.url_map` (every rule
+with `<number>`), each parameter filled from a real letter with a stored attachment, and each is requested by
+every reader of ARCHITECTURE's access section. A new route joins the matrix by existing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app import clock
+from app.accounts.models import Role
+from app.extensions import db
+from app.kinds import Kind
+from signals.models import Attachment
+from signals.web import gate
+
+LOGIN = "login"
+HIDDEN = "404"
+ALLOWED = "allowed"
+# The expected table, written from ARCHITECTURE.md ("Access"), never imported from the code.
+EXPECTED = {
+    "anonymous": LOGIN, "token holder of another item": LOGIN,
+    "another resident": HIDDEN, "staff of another department": HIDDEN, "manager of another department": HIDDEN,
+    "operator who did not register it": HIDDEN,
+    "filer": ALLOWED, "staff of the routed department": ALLOWED, "manager of the routed department": ALLOWED,
+    "operator who registered it": ALLOWED, "admin": ALLOWED,
+}
+
+
+@pytest.fixture
+def world(app, db_session, create_signal, create_user, create_category, create_department):
+    letters = create_category(Kind.letter)
+    routed = letters.department
+    elsewhere = create_department()
+    operator = create_user(Role.operator)
+    filer = create_user()
+    letter = create_signal(Kind.letter, user=filer, category=letters, registered_by=operator, point=None)
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    (upload_dir / f"matrix-{letter.id}.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a photo")
+    attachment = Attachment(signal_id=letter.id, filename="scan.jpg", content_type="image/jpeg", size=20,
+                            storage_key=f"matrix-{letter.id}.jpg", sha256="0" * 64, approved=True,
+                            created_at=clock.now())
+    db.session.add(attachment)
+    public = create_signal(Kind.problem)                        # its filer token is "another item's"
+    db.session.flush()
+    readers = {
+        "another resident": create_user(), "staff of another department": create_user(Role.staff, department=elsewhere),
+        "manager of another department": create_user(Role.staff, department=elsewhere, manager=True),
+        "operator who did not register it": create_user(Role.operator), "filer": filer,
+        "staff of the routed department": create_user(Role.staff, department=routed),
+        "manager of the routed department": create_user(Role.staff, department=routed, manager=True),
+        "operator who registered it": operator, "admin": create_user(Role.admin)}
+    return {"letter": letter, "attachment": attachment, "public": public, "readers": readers}
+
+
+def _item_paths(app, number: str, attachment_id: int) -> list[str]:
+    """Every GET rule with <number>, filled from the letter."""
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "number" in rule.arguments and "GET" in rule.methods:
+            values = {"number": number, "attachment_id": attachment_id, "photo_id": attachment_id}
+            missing = set(rule.arguments) - set(values)
+            assert not missing, f"{rule.rule}: fill {missing} from the item in this test"
+            paths.append(re.sub(r"<(?:[a-z]+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule))
+    return paths
+
+
+def _client(app, login_as, world, reader: str):
+    if reader == "anonymous":
+        return app.test_client()
+    if reader == "token holder of another item":
+        client = app.test_client()
+        from signals import tokens
+
+        token = tokens.current(world["public"])
+        client.get(f"/signals/{world['public'].number}?t={token}")        # the item-scoped cookie
+        return client
+    return login_as(world["readers"][reader])
+
+
+def _outcome(response, number: str) -> str:
+    location = response.headers.get("Location", "")
+    if response.status_code == 302 and location.startswith("/account/login?next="):
+        return LOGIN
+    if response.status_code == 404:
+        return HIDDEN
+    if response.status_code == 200 or (response.status_code in (302, 303) and location == f"/signals/{number}"):
+        return ALLOWED
+    return f"{response.status_code} {location}"
+
+
+@pytest.mark.parametrize("reader", list(EXPECTED))
+def test_every_item_route_answers_each_reader_as_the_access_table_says(app, world, login_as, reader):
+    letter = world["letter"]
+    paths = _item_paths(app, letter.number, world["attachment"].id)
+    assert any(p.endswith(letter.number) for p in paths) and len(paths) >= 3
+    client = _client(app, login_as, world, reader)
+    seen = {path: _outcome(client.get(path), letter.number) for path in paths}
+    assert seen == {path: EXPECTED[reader] for path in paths}
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "token holder of another item"])
+def test_a_missing_private_number_gets_the_byte_identical_login_redirect(app, world, login_as, reader):
+    letter = world["letter"]
+    missing = letter.number[:-6] + "999999"
+    for existing_path, missing_path in zip(_item_paths(app, letter.number, world["attachment"].id),
+                                           _item_paths(app, missing, world["attachment"].id)):
+        client = _client(app, login_as, world, reader)
+        there, absent = client.get(existing_path), client.get(missing_path)
+        assert there.status_code == absent.status_code == 302
+        assert there.get_data() == absent.get_data().replace(missing.encode(), letter.number.encode())
+        assert there.headers["Location"].replace(letter.number, missing) == absent.headers["Location"]
+
+
+def test_a_route_about_one_item_outside_the_gate_fails_this_matrix(app):
+    ungated = [rule.rule for rule in app.url_map.iter_rules() if "number" in rule.arguments
+               and not getattr(app.view_functions[rule.endpoint], gate.GATED, None)]
+    assert ungated == []
