@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app import clock
+from app import clock, unit_of_work
 from app.extensions import db
 
 DRAFT_HOURS = 24
@@ -52,6 +54,10 @@ def find(user_id: int, key: str | None) -> Draft | None:
 
 
 def purge() -> int:
-    """The daily task: drafts never confirmed go after DRAFT_HOURS."""
+    """The daily task: drafts never confirmed go after DRAFT_HOURS, with their uploaded files (once it commits)."""
     cutoff = clock.now() - timedelta(hours=DRAFT_HOURS)
+    directory = Path(current_app.config["UPLOAD_DIR"])
+    for draft in db.session.scalars(select(Draft).where(Draft.created_at < cutoff)):
+        for file in (draft.data or {}).get("files", []):
+            unit_of_work.remove_after_commit(directory / file["key"])
     return db.session.execute(delete(Draft).where(Draft.created_at < cutoff)).rowcount

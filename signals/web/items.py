@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, send_file
+from flask import Blueprint, current_app, redirect, render_template, send_file, url_for
 from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 
@@ -56,6 +56,8 @@ def related(item: Signal, reader: Reader) -> dict:
 @item_route("view")
 def photo(item: Signal, reader: Reader, attachment_id: int):
     """A photo of the item: approved ones to every reader of the item, the others to the filer and staff."""
+    if not item.kind.is_public:                 # a private item's files are downloads, never shown inline
+        return redirect(url_for(".attachment", number=item.number, attachment_id=attachment_id))
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.signal_id != item.id or attachment not in photos_for(item, reader):
         return access.refuse(item.number)
@@ -65,4 +67,19 @@ def photo(item: Signal, reader: Reader, attachment_id: int):
     response = send_file(path, mimetype=attachment.content_type, max_age=0, conditional=True)
     public = attachment.approved and access.is_public(item)
     response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response
+
+
+@bp.get("/signals/<number>/attachments/<int:attachment_id>")
+@item_route("download_attachment")
+def attachment(item: Signal, reader: Reader, attachment_id: int):
+    """An attachment of a private item, as a download only: its stored type, no sniffing, a sandbox."""
+    found = db.session.get(Attachment, attachment_id)
+    path = Path(current_app.config["UPLOAD_DIR"]) / found.storage_key if found is not None else None
+    if found is None or found.signal_id != item.id or item.kind.is_public or not path.is_file():
+        return access.refuse(item.number)
+    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename,
+                         max_age=0)
+    response.headers.update({"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+                             "Content-Security-Policy": "sandbox"})
     return response

@@ -14,7 +14,11 @@ from app.kinds import Kind
 from app.localized import current_locale
 from app.unit_of_work import unit_of_work
 from app.web.fields import CleanForm
+from app import clock
 from signals import drafts, queries, services
+from signals.documents import EXTENSIONS
+from signals.models import Attachment
+from signals.web import attachments
 from signals.web.private_form import ACCESS_FORMS, PrivateForm, category_choices, from_profile, referenced
 
 bp = Blueprint("private_filing", __name__)
@@ -30,13 +34,18 @@ def form_page():
     draft = drafts.find(current_user.id, request.args.get("draft"))
     start = draft.data if draft is not None and request.method == "GET" else from_profile(current_user)
     form = PrivateForm(kind, current_user, data=start if request.method == "GET" else None)
+    kept = draft.data.get("files", []) if draft is not None else []
     if form.validate_on_submit():
-        with unit_of_work():
-            draft = drafts.save(current_user.id, kind, form.data_for_draft(), request.args.get("draft"))
-            key = draft.key
-        return redirect(url_for("private_filing.review", draft=key), 303)
+        files = attachments.take(form, kept)
+        if files is not None:
+            with unit_of_work():
+                draft = drafts.save(current_user.id, kind, {**form.data_for_draft(), "files": files},
+                                    draft.key if draft is not None else None)
+                key = draft.key
+            return redirect(url_for("private_filing.review", draft=key), 303)
     status = 400 if form.is_submitted() else 200
-    return render_template("signals/new_private.html", form=form, kind=Kind(kind), draft=draft), status, NO_STORE
+    return render_template("signals/new_private.html", form=form, kind=Kind(kind), draft=draft,
+                           kept=kept), status, NO_STORE
 
 
 class ConfirmForm(CleanForm):
@@ -101,6 +110,12 @@ def _register(draft) -> str:
                                 sender=sender, submission_key=draft.key, locale=current_locale())
     registration = services.file_private(Kind(draft.kind), item, current_user, refers_to=referenced(
         data.get("refers_to")), access_form=data.get("access_form") or None)
-    number = registration.signal.number
+    signal = registration.signal
+    for index, file in enumerate(data.get("files", []), start=1):
+        signal.attachments.append(Attachment(
+            filename=f"{signal.number}-{index}.{EXTENSIONS[file['type']]}", content_type=file["type"],
+            size=file["size"], storage_key=file["key"], sha256=file["sha256"], approved=True, created_at=clock.now()))
+    number = signal.number
     db.session.delete(draft)
+    db.session.flush()
     return number

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from app.accounts.identity import valid_eik
@@ -17,6 +17,7 @@ from app.localized import current_locale, in_locale
 from app.mail.addresses import InvalidAddress, normalize
 from app.web.fields import CleanForm, Visible
 from signals import registry
+from signals.documents import DOCX_TYPE
 from signals.models import Signal
 
 PRIVATE = (Kind.letter.value, Kind.complaint.value, Kind.proposal.value, Kind.info_request.value)
@@ -50,6 +51,8 @@ class PrivateForm(CleanForm):
     phone = StringField(_l("Phone (optional)"), validators=[Length(max=50)], render_kw={"autocomplete": "tel"})
     access_form = RadioField(_l("Preferred form of access"), choices=list(ACCESS_FORMS.items()),
                              validate_choice=False)
+    files = MultipleFileField(_l("Attachments (optional)"), render_kw={
+        "accept": ".pdf,.jpg,.jpeg,.png,.docx,application/pdf,image/jpeg,image/png," + DOCX_TYPE})
 
     def __init__(self, kind: str, user, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -87,8 +87,9 @@ def _outcome(response, number: str) -> str:
         return LOGIN
     if response.status_code == 404:
         return HIDDEN
-    if response.status_code == 200 or (response.status_code in (302, 303) and location == f"/signals/{number}"):
-        return ALLOWED
+    if response.status_code == 200 or (response.status_code in (302, 303)
+                                       and location.split("?")[0].startswith(f"/signals/{number}")):
+        return ALLOWED                 # the page, or a redirect to the item's own page or download
     return f"{response.status_code} {location}"
 
 

@@ -1,0 +1,57 @@
+"""The files of a private item while it is filed: checked at upload (signals.documents), kept with the draft
+through review and edit, and given to the item when Confirm registers it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import current_app, request
+from flask_babel import gettext as _
+
+from app import unit_of_work
+from signals import documents
+
+REASONS = {
+    "too_large": lambda: _("A file is larger than 10 MB."),
+    "bad_type": lambda: _("Only PDF, JPEG, PNG and Word (DOCX) files are accepted, recognised by their content."),
+    "macro": lambda: _("A Word file with macros is not accepted: save it as a plain DOCX or as a PDF."),
+    "active_pdf": lambda: _("A PDF with scripts, launch actions or embedded files is not accepted: print it to a "
+                            "new PDF first."),
+    "too_complex": lambda: _("This file is too complex to check: save it again as a PDF."),
+    "too_many": lambda: _("At most %(n)d files per item.", n=documents.MAX_FILES),
+}
+
+
+def _display_name(name: str) -> str:
+    """The uploaded file's own name, for the review page only: no path, no control characters, 100 at most."""
+    name = re.sub(r"[\x00-\x1f\x7f]", "", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    return name[:100] or "file"
+
+
+def take(form, kept: list[dict]) -> list[dict] | None:
+    """The draft's files after this POST: those kept (minus any marked for removal) and the new uploads, checked
+    and stored; None when a file is refused (its reason goes to the field, nothing new is stored)."""
+    removing = set(request.form.getlist("remove_file"))
+    files = [f for f in kept if f["key"] not in removing]
+    uploads = [f for f in (form.files.data or []) if getattr(f, "filename", "")]
+    if len(files) + len(uploads) > documents.MAX_FILES:
+        form.files.errors = [REASONS["too_many"]()]
+        return None
+    checked = []
+    for upload in uploads:
+        try:
+            checked.append((upload.filename, documents.check(upload.read(documents.MAX_BYTES + 1))))
+        except documents.DocumentRejected as refused:
+            form.files.errors = [f"{_display_name(upload.filename)}: {REASONS[refused.reason]()}"]
+            return None
+    directory = Path(current_app.config["UPLOAD_DIR"])
+    for name, document in checked:
+        key = documents.store(document, directory)
+        unit_of_work.written(directory / key)
+        files.append({"key": key, "name": _display_name(name), "type": document.content_type,
+                      "size": len(document.data), "sha256": document.sha256})
+    for gone in kept:
+        if gone["key"] in removing:
+            unit_of_work.remove_after_commit(directory / gone["key"])
+    return files
