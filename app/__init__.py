@@ -140,7 +140,10 @@ def _register_daily_tasks(app: Flask) -> None:
 
     from signals import drafts
 
+    from signals.services import clarification
+
     app.extensions["daily_tasks"].update({"sessions-purge": sessions.purge, "drafts-purge": drafts.purge,
+                                          "clarification-expiry": clarification.expire_clarifications,
                                           "unconfirmed-accounts-purge": account_services.purge_unconfirmed})
     app.extensions["account_token_for"] = links.token_for
     app.extensions["account_data"] = {"items": account_data.export}

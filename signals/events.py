@@ -33,4 +33,9 @@ notice_recorded = _ns.signal("notice_recorded", doc="""A notice to the filer was
 sender: the Signal; update: the notice Update; notice: its name ("registered", "status", …);
 delivery_id: the outbox row that proves it, or None when it was withheld (withheld: the reason).""")
 
-ALL = (registered, status_changed, moderated, corrected, notice_recorded)
+clarification_requested = _ns.signal("clarification_requested", doc="""Staff asked the filer to clarify the item
+(the clock stopped); a required notice.
+
+sender: the Signal; update: the clarification_request Update (body: the question); actor: the User.""")
+
+ALL = (registered, status_changed, moderated, corrected, notice_recorded, clarification_requested)

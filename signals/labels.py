@@ -27,6 +27,8 @@ UPDATES = {
     UpdateKind.kind_change: _l("kind changed"), UpdateKind.category_change: _l("category changed"),
     UpdateKind.relocation: _l("place corrected"),
     UpdateKind.extension: _l("deadline extended"), UpdateKind.decision: _l("decision"),
+    UpdateKind.clarification_request: _l("clarification requested"),
+    UpdateKind.clarification_answer: _l("clarification from the filer"),
 }
 
 
@@ -52,7 +54,9 @@ NOTICE_WITHHELD = _l("notice not sent: the daily limit of mails to this address 
 NOTICES = {
     "registered": _l("registration notice"), "status": _l("notice of the outcome"),
     "hidden": _l("notice of the hiding"), "unhidden": _l("notice"), "kind": _l("notice of the change of kind"),
+    "clarification": _l("notice of the clarification request"),
 }
+NOTICE_SENT = NOTICES["unhidden"]
 
 
 def update_label(update: Update) -> str:
@@ -61,7 +65,7 @@ def update_label(update: Update) -> str:
         notice = (update.data or {}).get("notice", "")
         if (update.data or {}).get("withheld"):
             return str(NOTICES_WITHHELD.get(notice, NOTICE_WITHHELD))
-        return str(NOTICES.get(notice, NOTICES["unhidden"]))
+        return str(NOTICES.get(notice, NOTICE_SENT))
     return str(UPDATES.get(update.kind, update.kind.value))
 
 

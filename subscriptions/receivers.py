@@ -97,3 +97,10 @@ def log_notice(signal: Signal, notice: str, delivery_id: int | None, withheld: s
         log.warning("notice %s for item %s withheld (%s)", notice, signal.id, withheld)
     else:
         log.info("notice %s for item %s queued as outbox %s", notice, signal.id, delivery_id)
+
+
+@events.clarification_requested.connect
+def ask_filer_to_clarify(signal: Signal, update: Update, **_) -> None:
+    """A required notice: staff's question (to an account's address; to an address given without an account only
+    that something is asked, read at the link), and that the answer is due within 30 days."""
+    _required_notice(signal, "clarification", "clarification", {"question": update.body if signal.user_id else ""})
