@@ -31,6 +31,16 @@ def few_links(form, field) -> None:
         raise ValidationError(_l("Please include at most %(n)d links.", n=MAX_LINKS))
 
 
+def optional_email(field) -> None:
+    """An email field's check: nothing, or an address we can send to, kept as we send it (an IDN domain as its
+    A-label); the reason at the field otherwise."""
+    if field.data:
+        try:
+            field.data = normalize(field.data)
+        except InvalidAddress as invalid:
+            raise ValidationError(str(invalid)) from None
+
+
 class ReportForm(CleanForm):
     """What an anonymous resident fills in; bad input gets its message at its field."""
 
@@ -87,11 +97,7 @@ class ReportForm(CleanForm):
 
     def validate_email(self, field) -> None:
         """An address we can send to, stored as we send it (an IDN domain as its A-label)."""
-        if field.data:
-            try:
-                field.data = normalize(field.data)
-            except InvalidAddress as invalid:
-                raise ValidationError(str(invalid)) from None
+        optional_email(field)
 
     def validate(self, extra_validators=None) -> bool:
         """The fields' own checks, then the place as a whole: field validators stop at an empty optional field,

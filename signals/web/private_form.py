@@ -14,10 +14,10 @@ from app.departments.models import Category, Department
 from app.extensions import db
 from app.kinds import Kind
 from app.localized import current_locale, in_locale
-from app.mail.addresses import InvalidAddress, normalize
 from app.web.fields import CleanForm, Visible
 from signals import registry
 from signals.documents import DOCX_TYPE
+from signals.web.forms import optional_email
 from signals.models import Signal
 
 PRIVATE = (Kind.letter.value, Kind.complaint.value, Kind.proposal.value, Kind.info_request.value)
@@ -66,11 +66,7 @@ class PrivateForm(CleanForm):
 
     def validate_email(self, field) -> None:
         """An address we can send to, or nothing."""
-        if field.data:
-            try:
-                field.data = normalize(field.data)
-            except InvalidAddress as invalid:
-                raise ValidationError(str(invalid)) from None
+        optional_email(field)
 
     def validate_eik(self, field) -> None:
         """An ЕИК/БУЛСТАТ with the right check digits, or nothing."""
