@@ -4,7 +4,8 @@ Every visitor keeps Flask's signed cookie for the CSRF token and flashed message
 CSRF token survives login. Logging in creates a row with a new random id (the cookie `sid` holds it, the row
 its SHA-256). The row is the authority: a browser is logged in only while a live row says so, and deleting a
 user's rows logs them out everywhere. The `sid` cookie has no expiry of its own (no remember-me outside this
-table); the row ends after SESSION_IDLE_MINUTES without a request (STAFF_IDLE_MINUTES for staff roles) or SESSION_MAX_HOURS after login.
+table); the row ends after SESSION_IDLE_MINUTES without a request (STAFF_IDLE_MINUTES for staff roles) or
+SESSION_MAX_HOURS after login.
 """
 
 from __future__ import annotations

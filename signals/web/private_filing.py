@@ -82,12 +82,16 @@ def confirm():
     draft = drafts.find(current_user.id, key)
     if draft is None or not ConfirmForm().validate_on_submit():
         return review_again(key)
+    draft_kind = draft.kind
     try:
         with unit_of_work():
             number = _register(draft)
     except services.DuplicateSubmission:
         db.session.rollback()
         return review_again(key)
+    except services.InvalidInput:                  # the draft no longer fits (e.g. its category was retired)
+        db.session.rollback()
+        return redirect(url_for("filing.new", kind=draft_kind, draft=key), 303)
     return redirect(url_for("filing.registered", number=number), 303)
 
 
@@ -101,7 +105,10 @@ def review_again(key: str):
 
 def _register(draft) -> str:
     data = draft.data
-    category = db.session.scalar(select(Category).where(Category.code == data["category"]))
+    category = db.session.scalar(select(Category).where(Category.code == data.get("category", ""),
+                                                        Category.active.is_(True)))
+    if category is None:
+        raise services.InvalidInput("the draft's category is gone")
     sender = services.Sender(**{name: data.get(name, "") for name in ("person_name", "organisation",
                                                                       "organisation_seat", "eik", "address",
                                                                       "email", "phone")},

@@ -106,7 +106,10 @@ class PrivateForm(CleanForm):
 
     def data_for_draft(self) -> dict:
         """The fields as a draft keeps them."""
-        return {name: getattr(self, name).data or "" for name in FIELDS}
+        data = {name: getattr(self, name).data or "" for name in FIELDS}
+        if self.kind != Kind.info_request.value:
+            data["access_form"] = ""                  # only an information request names a form of access
+        return data
 
 
 def category_choices(kind: Kind) -> list[tuple[str, str]]:

@@ -215,20 +215,23 @@ def test_totp_a_valid_code_passes_a_reused_one_is_refused_and_a_recovery_code_wo
     secret, codes = _totp_on(client, confirmed)
     assert len(codes) == 10 and db.session.scalar(select(func.count()).select_from(RecoveryCode)
                                                   .where(RecoveryCode.user_id == confirmed.id)) == 10
+    def second_step(client, code: str):
+        return client.post("/account/login/code", data={"code": code, "csrf_token": csrf(client, "/account/login/code")})
+
     with clock.frozen(clock.now() + timedelta(seconds=90)):
         browser = app.test_client()
         assert log_in(browser, "anna@example.org").headers["Location"] == "/account/login/code"
         code = pyotp.TOTP(secret).at(clock.now())
-        assert browser.post("/account/login/code", data={"code": code, "csrf_token": csrf(browser, "/account/login/code")}).status_code == 303
+        assert second_step(browser, code).status_code == 303
         again = app.test_client()
         log_in(again, "anna@example.org")
-        reused = again.post("/account/login/code", data={"code": code, "csrf_token": csrf(again, "/account/login/code")})
+        reused = second_step(again, code)
         assert reused.status_code == 200 and again.get_cookie("sid") is None
-        recovery = again.post("/account/login/code", data={"code": codes[0], "csrf_token": csrf(again, "/account/login/code")})
+        recovery = second_step(again, codes[0])
         assert recovery.status_code == 303 and again.get_cookie("sid") is not None
         third = app.test_client()
         log_in(third, "anna@example.org", address="10.8.0.1")
-        assert third.post("/account/login/code", data={"code": codes[0], "csrf_token": csrf(third, "/account/login/code")}).status_code == 200
+        assert second_step(third, codes[0]).status_code == 200
 
 
 def test_a_deleted_account_cannot_log_in_and_its_public_signals_show_no_name(app, client, confirmed,

@@ -140,3 +140,19 @@ def test_another_users_draft_is_never_shown_or_confirmed(app, resident, create_c
     before = _signals()
     stranger.post("/signals/new/review", data={"draft": key, "csrf_token": _token(stranger, "/account/profile")})
     assert _signals() == before
+
+
+def test_a_draft_whose_category_was_retired_goes_back_to_the_form_and_a_letter_names_no_form_of_access(
+        app, resident, create_category, login_as):
+    category = create_category(Kind.letter)
+    client = login_as(resident)
+    sent = _file(client, "letter", category, access_form="oral")          # posted to a letter: ignored
+    key = sent.headers["Location"].split("draft=")[1]
+    assert db.session.scalar(select(Draft.data).where(Draft.key == key))["access_form"] == ""
+    category.active = False
+    db.session.flush()
+    before = _signals()
+    back = client.post("/signals/new/review",
+                       data={"draft": key, "csrf_token": _token(client, sent.headers["Location"])})
+    assert back.status_code == 303 and back.headers["Location"].startswith("/signals/new?")
+    assert _signals() == before
