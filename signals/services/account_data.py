@@ -3,13 +3,12 @@ providers in create_app: the registry sits above it)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from app import clock
 from app.extensions import db
 from app.kinds import PUBLIC_KINDS
-from signals.models import FilerContact, Signal, Visibility
-from signals.services.retention import ANONYMISED
+from signals.models import Signal, Visibility
+from signals.services.retention import anonymise_filers
 
 _KINDS = sorted(PUBLIC_KINDS, key=lambda k: k.value)
 
@@ -44,5 +43,4 @@ def forget(user) -> None:
     """Before the account goes: public items keep no name or contact of it; private items keep the sender
     snapshot their decisions must reach, detached from the login (by the foreign keys, on delete)."""
     public = select(Signal.id).where(Signal.user_id == user.id, Signal.kind.in_(_KINDS))
-    db.session.execute(update(FilerContact).where(FilerContact.signal_id.in_(public))
-                       .values(**ANONYMISED, user_id=None, anonymised_at=clock.now()))
+    anonymise_filers(public, user_id=None)

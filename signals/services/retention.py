@@ -19,15 +19,20 @@ ANONYMISED = {"person_name": "", "organisation": "", "organisation_seat": "", "e
               "phone": ""}
 
 
+def anonymise_filers(signal_ids, **extra) -> int:
+    """Blank the sender snapshot of the items a select of ids names, once (already blank ones are left as they
+    are); `extra` sets more columns. Returns how many were blanked."""
+    return db.session.execute(update(FilerContact).where(FilerContact.signal_id.in_(signal_ids),
+                                                         FilerContact.anonymised_at.is_(None))
+                              .values(**ANONYMISED, anonymised_at=clock.now(), **extra)).rowcount
+
+
 def anonymise_closed_public_items() -> int:
     """Blank the filer contact of public items closed longer than RETENTION_FILER_CONTACT_DAYS ago."""
     cutoff = clock.now() - timedelta(days=current_app.config["RETENTION_FILER_CONTACT_DAYS"])
     closed = select(Signal.id).where(Signal.kind.in_(sorted(PUBLIC_KINDS, key=lambda k: k.value)),
                                      Signal.status == Status.closed, Signal.closed_at < cutoff)
-    result = db.session.execute(update(FilerContact).where(FilerContact.signal_id.in_(closed),
-                                                           FilerContact.anonymised_at.is_(None))
-                                .values(**ANONYMISED, anonymised_at=clock.now()))
-    return result.rowcount
+    return anonymise_filers(closed)
 
 
 def purge_mail() -> int:
@@ -54,9 +59,7 @@ def purge_closed_private_items() -> tuple[int, int]:
     for kind, days in current_app.config["RETENTION_PRIVATE_DAYS"].items():
         closed = select(Signal.id).where(Signal.kind == Kind(kind), Signal.status == Status.closed,
                                          Signal.closed_at < clock.now() - timedelta(days=days))
-        anonymised += db.session.execute(update(FilerContact).where(FilerContact.signal_id.in_(closed),
-                                                                    FilerContact.anonymised_at.is_(None))
-                                         .values(**ANONYMISED, anonymised_at=clock.now())).rowcount
+        anonymised += anonymise_filers(closed)
         for attachment in db.session.scalars(select(Attachment).where(Attachment.signal_id.in_(closed))):
             unit_of_work.remove_after_commit(directory / attachment.storage_key)
             db.session.delete(attachment)
