@@ -17,14 +17,14 @@ from app.extensions import db
 from app.kinds import Kind
 from app.mail.models import Delivery
 from tests.fixtures.accounts import last_mail, link_in
+from tests.signals.formhelpers import form_token
 
 PASSWORD = "wistful-harbour-lantern-91"
 NEW_PASSWORD = "copper-meadow-whistle-58"
 
 
 def csrf(client, path: str = "/account/login") -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return form_token(client, path)
 
 
 def register(client, email: str, **extra):

@@ -3,7 +3,6 @@ everywhere" and ending one session from the list do what they say."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -12,6 +11,7 @@ from app import clock
 from app.accounts import services, sessions
 from app.accounts.models import Role, User, WebSession
 from app.extensions import db
+from tests.signals.formhelpers import form_token
 
 
 def _rows(user) -> int:
@@ -55,11 +55,6 @@ def test_the_daily_purge_deletes_ended_sessions_and_unconfirmed_accounts_after_7
     assert {"sessions-purge", "unconfirmed-accounts-purge"} <= set(app.extensions["daily_tasks"])
 
 
-def _token(client, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 def test_log_out_everywhere_and_ending_one_session_from_the_list(app, create_user, login_as):
     user = create_user()
     here, phone, laptop = login_as(user), login_as(user), login_as(user)
@@ -69,11 +64,11 @@ def test_log_out_everywhere_and_ending_one_session_from_the_list(app, create_use
     assert page.count("End this session") == 2 and page.count("Log out here") == 1 and "(this browser)" in page
     phone_row = db.session.scalars(select(WebSession.id).where(WebSession.user_id == user.id)
                                    .order_by(WebSession.id)).all()[1]
-    here.post("/account/sessions/end", data={"session": str(phone_row), "csrf_token": _token(here, "/account/security")})
+    here.post("/account/sessions/end", data={"session": str(phone_row), "csrf_token": form_token(here, "/account/security")})
     assert phone.get("/account/profile").status_code == 302 and laptop.get("/account/profile").status_code == 200
-    here.post("/account/sessions/end", data={"session": "x" * 30, "csrf_token": _token(here, "/account/security")})
+    here.post("/account/sessions/end", data={"session": "x" * 30, "csrf_token": form_token(here, "/account/security")})
     assert _rows(user) == 2
-    here.post("/account/sessions/end-all", data={"csrf_token": _token(here, "/account/security")})
+    here.post("/account/sessions/end-all", data={"csrf_token": form_token(here, "/account/security")})
     assert _rows(user) == 0
     assert here.get("/account/profile").status_code == 302 and laptop.get("/account/profile").status_code == 302
 
@@ -82,7 +77,7 @@ def test_someone_elses_session_cannot_be_ended_from_my_list(app, create_user, lo
     mine, theirs = create_user(), create_user()
     me, them = login_as(mine), login_as(theirs)
     their_row = db.session.scalar(select(WebSession.id).where(WebSession.user_id == theirs.id))
-    me.post("/account/sessions/end", data={"session": str(their_row), "csrf_token": _token(me, "/account/security")})
+    me.post("/account/sessions/end", data={"session": str(their_row), "csrf_token": form_token(me, "/account/security")})
     assert them.get("/account/profile").status_code == 200
 
 

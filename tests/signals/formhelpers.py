@@ -16,6 +16,11 @@ def form_tokens(client, path: str = "/signals/new") -> dict[str, str]:
     return dict(re.findall(r'name="(csrf_token|submission_key)" type="hidden" value="([^"]+)"', page))
 
 
+def form_token(client, path: str = "/signals/new") -> str:
+    """The CSRF token this client's session puts in the form of a page."""
+    return form_tokens(client, path)["csrf_token"]
+
+
 def jpeg(width: int = 40, height: int = 20, color="blue", **save) -> bytes:
     """A small JPEG."""
     buffer = io.BytesIO()

@@ -19,6 +19,7 @@ from signals.services import change_status
 from signals.services.clarification import answer_clarification, expire_clarifications, request_clarification
 from signals.services.errors import InvalidInput, TransitionNotAllowed
 from signals.workflow import Status
+from tests.signals.formhelpers import form_token
 
 
 def _at(day: str) -> datetime:
@@ -110,8 +111,7 @@ def test_the_filer_answers_on_the_item_page_and_others_cannot(app, create_signal
 
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     stranger = login_as(create_user())
-    theirs = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                       stranger.get("/account/security").get_data(as_text=True)).group(1)
+    theirs = form_token(stranger, "/account/security")
     assert stranger.post(f"/signals/{item.number}/clarification", data={"answer": "x", "csrf_token": theirs}) \
         .status_code == 404
     empty = client.post(f"/signals/{item.number}/clarification", data={"answer": "  ", "csrf_token": token})

@@ -11,6 +11,7 @@ from app.kinds import Kind
 from signals.models import HiddenReason
 from signals.services import moderation
 from signals.web.gate import GATED
+from tests.signals.formhelpers import form_token
 
 # Query arguments that url_for would treat as its own (_external, _method, …) or that clash with the route's.
 HOSTILE = {"number": "x", "_method": "POST", "_external": "1", "_scheme": "https", "_anchor": "top",
@@ -37,17 +38,11 @@ def url(app, rule, number: str) -> str:
         return url_for(rule.endpoint, **{k: v for k, v in values.items() if k in rule.arguments})
 
 
-def csrf_token(client) -> str:
-    """The token this client's session would put in a form (as the report form carries it)."""
-    page = client.get("/signals/new").get_data(as_text=True)
-    return page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-
-
 def call(client, rule, path: str, **kwargs):
     """A GET for pages, a POST with the session's CSRF token for routes that only take POST (e.g. support)."""
     if "GET" in rule.methods:
         return client.get(path, **kwargs)
-    return client.post(path, headers={"X-CSRFToken": csrf_token(client), **kwargs.pop("headers", {})}, **kwargs)
+    return client.post(path, headers={"X-CSRFToken": form_token(client), **kwargs.pop("headers", {})}, **kwargs)
 
 
 def redirect_code(rule) -> int:

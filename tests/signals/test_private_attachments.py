@@ -4,7 +4,6 @@ field with nothing stored, kept through review and edit, and served only as down
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from app.extensions import db
 from app.kinds import Kind
 from signals.drafts import Draft
 from signals.models import Attachment, Signal
+from tests.signals.formhelpers import form_token
 
 
 def pdf(javascript: str | None = None, attach: bool = False) -> bytes:
@@ -49,14 +49,9 @@ def filer(create_user):
     return create_user(first_name="Иван", middle_name="Петров", last_name="Иванов", address="ул. „Шипка“ 6")
 
 
-def _token(client, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 def _send(client, category, files: list[tuple[bytes, str]], path: str = "/signals/new?kind=letter", **extra):
     data = {"category": category.code, "title": "Писмо", "description": "Текст на писмото.",
-            "person_name": "Иван Петров Иванов", "address": "ул. „Шипка“ 6", "csrf_token": _token(client, path),
+            "person_name": "Иван Петров Иванов", "address": "ул. „Шипка“ 6", "csrf_token": form_token(client, path),
             "files": [(io.BytesIO(content), name) for content, name in files], **extra}
     return client.post(path, data=data, content_type="multipart/form-data")
 
@@ -97,7 +92,7 @@ def test_accepted_files_survive_edit_and_are_downloads_only_for_those_who_may(ap
     draft_files = db.session.scalar(select(Draft.data).where(Draft.key == key))["files"]
     again = _send(client, category, [], path=edit, remove_file=draft_files[1]["key"])   # keep the PDF only
     assert again.status_code == 303
-    done = client.post("/signals/new/review", data={"draft": key, "csrf_token": _token(client, edit)})
+    done = client.post("/signals/new/review", data={"draft": key, "csrf_token": form_token(client, edit)})
     number = done.headers["Location"].split("/")[2]
     item = db.session.scalar(select(Signal).where(Signal.number == number))
     files = db.session.scalars(select(Attachment).where(Attachment.signal_id == item.id)).all()

@@ -4,7 +4,6 @@ an answer is due, and the registration notice goes to the account's address."""
 
 from __future__ import annotations
 
-import re
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from app.mail.models import Delivery
 from app.extensions import db
 from signals.drafts import Draft
 from signals.models import Signal
+from tests.signals.formhelpers import form_token
 
 
 @pytest.fixture
@@ -22,16 +22,11 @@ def resident(create_user):
                        address="ул. „Шипка“ 6, София")
 
 
-def _token(client, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 def _file(client, kind: str, category, **fields):
     path = f"/signals/new?kind={kind}"
     form = {"category": category.code, "title": "Тротоар пред училището", "description": "Молим за ремонт.",
             "person_name": "Иван Петров Иванов", "address": "ул. „Шипка“ 6, София", "email": "ivan@example.org",
-            "csrf_token": _token(client, path), **fields}
+            "csrf_token": form_token(client, path), **fields}
     return client.post(path, data=form)
 
 
@@ -68,9 +63,9 @@ def test_review_then_edit_keeps_everything_and_two_confirms_give_one_number(app,
     again = client.post(f"/signals/new?kind=letter&draft={key}", data={
         "category": category.code, "title": "Поправено заглавие", "description": "Молим за ремонт.",
         "person_name": "Иван Петров Иванов", "address": "ул. „Шипка“ 6", "email": "ivan@example.org",
-        "csrf_token": _token(client, f"/signals/new?kind=letter&draft={key}")})
+        "csrf_token": form_token(client, f"/signals/new?kind=letter&draft={key}")})
     assert again.headers["Location"] == f"/signals/new/review?draft={key}"
-    token = _token(client, f"/signals/new/review?draft={key}")
+    token = form_token(client, f"/signals/new/review?draft={key}")
     first = client.post("/signals/new/review", data={"draft": key, "csrf_token": token})
     second = client.post("/signals/new/review", data={"draft": key, "csrf_token": token})
     assert first.status_code == second.status_code == 303
@@ -95,7 +90,7 @@ def test_an_information_request_needs_three_names_and_a_form_of_access_and_cites
     sent = _file(client, "info_request", category, access_form="electronic")
     key = sent.headers["Location"].split("draft=")[1]
     done = client.post("/signals/new/review", data={"draft": key,
-                                                    "csrf_token": _token(client, sent.headers["Location"])})
+                                                    "csrf_token": form_token(client, sent.headers["Location"])})
     page = client.get(done.headers["Location"]).get_data(as_text=True)
     item = db.session.scalar(select(Signal).order_by(Signal.id.desc()))
     assert item.kind == Kind.info_request and item.access_form == "electronic"
@@ -107,7 +102,7 @@ def test_the_registration_notice_goes_to_the_accounts_address(app, resident, cre
     client = login_as(resident)
     sent = _file(client, "complaint", category, email="other.address@example.org")
     key = sent.headers["Location"].split("draft=")[1]
-    client.post("/signals/new/review", data={"draft": key, "csrf_token": _token(client, sent.headers["Location"])})
+    client.post("/signals/new/review", data={"draft": key, "csrf_token": form_token(client, sent.headers["Location"])})
     item = db.session.scalar(select(Signal).order_by(Signal.id.desc()))
     mail = db.session.scalar(select(Delivery).where(Delivery.signal_id == item.id))
     assert mail.recipient == "ivan@example.org" and mail.required and not mail.to_unverified
@@ -125,7 +120,7 @@ def test_a_repeat_appeal_names_only_my_own_items_and_both_pages_link(app, reside
     sent = _file(client, "letter", category, refers_to=mine.number.lower().replace("-", " "))
     key = sent.headers["Location"].split("draft=")[1]
     done = client.post("/signals/new/review", data={"draft": key,
-                                                    "csrf_token": _token(client, sent.headers["Location"])})
+                                                    "csrf_token": form_token(client, sent.headers["Location"])})
     number = done.headers["Location"].split("/")[2]
     assert mine.number in client.get(f"/signals/{number}").get_data(as_text=True)
     assert number in client.get(f"/signals/{mine.number}").get_data(as_text=True)
@@ -138,7 +133,7 @@ def test_another_users_draft_is_never_shown_or_confirmed(app, resident, create_c
     stranger = login_as(create_user())
     assert stranger.get(f"/signals/new/review?draft={key}").headers["Location"] == "/my/signals"
     before = _signals()
-    stranger.post("/signals/new/review", data={"draft": key, "csrf_token": _token(stranger, "/account/profile")})
+    stranger.post("/signals/new/review", data={"draft": key, "csrf_token": form_token(stranger, "/account/profile")})
     assert _signals() == before
 
 
@@ -153,6 +148,6 @@ def test_a_draft_whose_category_was_retired_goes_back_to_the_form_and_a_letter_n
     db.session.flush()
     before = _signals()
     back = client.post("/signals/new/review",
-                       data={"draft": key, "csrf_token": _token(client, sent.headers["Location"])})
+                       data={"draft": key, "csrf_token": form_token(client, sent.headers["Location"])})
     assert back.status_code == 303 and back.headers["Location"].startswith("/signals/new?")
     assert _signals() == before

@@ -17,6 +17,7 @@ from signals.models import Attachment, HiddenReason, Supporter
 from signals.services import change_status, moderation
 from signals.workflow import Status
 from tests.fixtures.factories import CENTRE
+from tests.signals.formhelpers import form_token
 
 METRE = 1 / 111_320      # a metre of latitude in degrees
 
@@ -32,14 +33,9 @@ def nearby(client, point=CENTRE, category=None, **extra):
     return response.get_json()["results"]
 
 
-def csrf(client) -> str:
-    page = client.get("/signals/new").get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 def me_too(client, number: str, token: str | None = None):
     return client.post(f"/signals/{number}/support", headers={"Accept": "application/json",
-                                                              "X-CSRFToken": token or csrf(client)})
+                                                              "X-CSRFToken": token or form_token(client)})
 
 
 def _photo(item, approved: bool) -> Attachment:
@@ -90,7 +86,7 @@ def test_hidden_private_unreviewed_closed_distant_and_other_category_signals_are
 def test_a_second_me_too_from_the_same_browser_does_not_count_twice(app, client, create_signal):
     item = create_signal(point=north(5))
     version, updates = item.version, len(item.updates)
-    token = csrf(client)
+    token = form_token(client)
     first = me_too(client, item.number, token)
     assert first.status_code == 200 and first.get_json() == {"number": item.number, "supporters": 1, "added": True}
     cookie = client.get_cookie("supporter")
@@ -122,7 +118,7 @@ def test_hidden_private_and_closed_items_take_no_supporter(client, create_signal
     closed = create_signal()
     for status in workflow.path_to(Kind.problem, Status.closed):
         change_status(closed, status, None)
-    token = csrf(client)
+    token = form_token(client)
     assert me_too(client, hidden.number, token).status_code == 404
     refused = me_too(client, letter.number, token)                   # a private kind: log in first, like a page
     assert refused.status_code == 302 and refused.headers["Location"].startswith("/account/login?next=")
