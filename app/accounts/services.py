@@ -6,6 +6,7 @@ changes (a new id, everyone else logged out) go through app.accounts.sessions in
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -111,7 +112,7 @@ def check_password(email: str, password: str) -> User:
     the parameters changed). AccountError("wait", wait=s) or ("bad_login"); the same for an unknown address."""
     user = by_email(email)
     if user is None or not user.active:
-        verify_password(_DUMMY_HASH(), password)          # the same time as for a real account
+        verify_password(_dummy_hash(), password)          # the same time as for a real account
         raise AccountError("bad_login")
     wait = throttle.wait_seconds(user)
     if wait:
@@ -277,10 +278,7 @@ def purge_unconfirmed() -> int:
     return result.rowcount
 
 
-_dummy: list[str] = []
-
-
-def _DUMMY_HASH() -> str:  # noqa: N802 - a constant made once, lazily
-    if not _dummy:
-        _dummy.append(hash_password("not a password of anyone"))
-    return _dummy[0]
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check an unknown address's password against (made once, on first use)."""
+    return hash_password("not a password of anyone")
