@@ -125,7 +125,7 @@ def _register_daily_tasks(app: Flask) -> None:
     """What app.mail needs from the domains above it, named here: the relay's daily tasks, and the
     resolver that fills a filer's tracking token into a mail at delivery."""
     from app import clock
-    from signals import calendar, map_cells, tokens, uploads
+    from signals import calendar, map_cells, tokens, uploads, virus_scan
     from signals.services import retention
 
     app.extensions["daily_tasks"] = {
@@ -133,7 +133,7 @@ def _register_daily_tasks(app: Flask) -> None:
         "retention-purge": retention.purge,
         "map-cells-purge": map_cells.purge,
     }
-    app.extensions["pass_tasks"] = {"pending-photos": uploads.purge}
+    app.extensions["pass_tasks"] = {"pending-photos": uploads.purge, "attachment-scan": virus_scan.rescan_pending}
     app.extensions["filer_token_for"] = tokens.for_item
     from app.accounts import links, services as account_services, sessions
     from signals.services import account_data

@@ -112,6 +112,9 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         # Private kinds: days after closing until the sender snapshot is anonymised and attachments deleted.
         "RETENTION_PRIVATE_DAYS": {kind: int(env.get(f"RETENTION_DAYS_{kind.upper()}", str(5 * 365)))
                                    for kind in ("letter", "complaint", "proposal", "info_request")},
+        # Optional virus scan of attachments by a ClamAV daemon: a unix socket path or host:port; empty = off.
+        "CLAMD_SOCKET": env.get("CLAMD_SOCKET", ""),
+        "CLAMD_TIMEOUT": float(env.get("CLAMD_TIMEOUT", "30")),
         "PHOTO_PREMODERATION": _flag(env.get("PHOTO_PREMODERATION"), default=True),
         # Registrations per IP (counted after they commit) and form POSTs of any outcome per IP.
         "FILING_RATE_LIMIT": env.get("FILING_RATE_LIMIT", "10 per hour"),

@@ -121,6 +121,8 @@ case "$MODE" in
     stage services
     ensure_postgres; ensure_redis
     [ -x /usr/bin/chromium ] || apt_install chromium
+    # The optional virus scan is tested against a real clamd with a test signature (no signature download).
+    command -v clamd >/dev/null || [ -x /usr/sbin/clamd ] || apt_install --no-install-recommends clamav-daemon
     test_url=${TEST_DATABASE_URL:-postgresql:///$TEST_DB_NAME?host=$PG_SOCKET}
     test_db=$(.venv/bin/python -c "import sys; from sqlalchemy.engine import make_url; print(make_url(sys.argv[1]).database or '')" "$test_url")
     case "$test_db" in *_test) ;; *) echo "make test: refusing database '$test_db': its name must end in _test" >&2; exit 2;; esac

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (JSON, Boolean, Date, DateTime, Enum, ForeignKey, Index, Integer, String,
-                        Text)
+                        Text, func, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.departments.models import Category, Department
@@ -96,6 +96,9 @@ class FilerContact(db.Model):
     """The sender snapshot: personal data in its own row, never selected by public queries."""
 
     __tablename__ = "filer_contacts"
+    # A claim (and an operator's lookup of a caller) finds earlier items by the filer's address, in any case.
+    __table_args__ = (Index("ix_filer_contacts_email_lower", func.lower(text("email")),
+                            postgresql_where=text("email <> ''")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), unique=True)
@@ -177,9 +180,12 @@ class Attachment(db.Model):
     storage_key: Mapped[str] = mapped_column(String(128), unique=True)
     sha256: Mapped[str] = mapped_column(String(64))
     approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    # signals.virus_scan: not_scanned (no scanner set), clean, pending (the scanner was unreachable), infected
+    scan_status: Mapped[str] = mapped_column(String(16), default="not_scanned", server_default="not_scanned")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     signal: Mapped[Signal] = relationship(back_populates="attachments")
+    update: Mapped[Update | None] = relationship()
 
 
 class Supporter(db.Model):

@@ -66,7 +66,8 @@ def parse_filters(args) -> Filters:
 
 def moderation_queue() -> Select:
     """Public items waiting for a moderator: unapproved text or photos, not hidden."""
-    pending_photo = select(Attachment.id).where(Attachment.signal_id == Signal.id, Attachment.approved.is_(False))
+    pending_photo = select(Attachment.id).where(Attachment.signal_id == Signal.id, Attachment.approved.is_(False),
+                                                Attachment.update_id.is_(None))
     return (select(Signal).where(Signal.kind.in_(sorted(PUBLIC_KINDS, key=lambda k: k.value)),
                                  Signal.hidden.is_(False),
                                  or_(Signal.text_approved.is_(False), pending_photo.exists()))

@@ -5,6 +5,7 @@ Fixture modules live in tests/fixtures/ and are loaded as plugins here.
 
 pytest_plugins = [
     "tests.fixtures.accounts",
+    "tests.fixtures.clamd",
     "tests.fixtures.database",
     "tests.fixtures.factories",
     "tests.fixtures.places",

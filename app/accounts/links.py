@@ -23,7 +23,7 @@ from app.extensions import db
 from app.mail.delivery import ACCOUNT_TOKEN_PLACEHOLDER  # noqa: F401 (one source)
 
 LIFETIME = {TokenPurpose.confirm: timedelta(hours=24), TokenPurpose.reset: timedelta(hours=1),
-            TokenPurpose.change_email: timedelta(hours=24)}
+            TokenPurpose.change_email: timedelta(hours=24), TokenPurpose.claim: timedelta(hours=24)}
 
 
 class LinkRefused(Exception):
@@ -45,13 +45,15 @@ def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(user: User, purpose: TokenPurpose, email: str) -> AccountToken:
-    """A new link for the user; earlier unused links of the same purpose stop working. The caller commits."""
+def issue(user: User, purpose: TokenPurpose, email: str, subject: str | None = None) -> AccountToken:
+    """A new link for the user; earlier unused links of the same purpose stop working, except for links with a
+    `subject` (what the link acts on: a claim's item numbers). The caller commits."""
     now = clock.now().replace(microsecond=0)
-    db.session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
-                                                  AccountToken.used_at.is_(None)).values(used_at=now))
-    row = AccountToken(key="pending", purpose=purpose, user_id=user.id, email=email, created_at=now,
-                       expires_at=now + LIFETIME[purpose])
+    if subject is None:           # a claim's link covers its own items: two claims may wait side by side
+        db.session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
+                                                      AccountToken.used_at.is_(None)).values(used_at=now))
+    row = AccountToken(key="pending", purpose=purpose, user_id=user.id, email=email, subject=subject,
+                       created_at=now, expires_at=now + LIFETIME[purpose])
     db.session.add(row)
     db.session.flush()
     row.key = _key(derive(row.id, row.created_at))

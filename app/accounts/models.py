@@ -120,6 +120,7 @@ class TokenPurpose(str, enum.Enum):
     confirm = "confirm"          # confirm a new account's address
     reset = "reset"              # set a new password
     change_email = "change_email"  # confirm a new address before it replaces the old one
+    claim = "claim"              # confirm that an item filed earlier from this address is the account's
 
 
 class AccountToken(db.Model):
@@ -133,6 +134,7 @@ class AccountToken(db.Model):
     purpose: Mapped[TokenPurpose] = mapped_column(Enum(TokenPurpose, native_enum=False, length=16))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(400))     # what the link acts on: claimed item numbers
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

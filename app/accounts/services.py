@@ -57,7 +57,8 @@ def by_email(address: str) -> User | None:
 LINK_MAILS_PER_DAY = 5      # unasked-for links (registration, reset) an address may get a day: no mail bombing
 
 
-def _may_send_link(address: str) -> bool:
+def may_send_link(address: str) -> bool:
+    """Whether the address may get one more unasked-for link today."""
     return outbox.sent_today(address, unverified_only=False) < LINK_MAILS_PER_DAY
 
 
@@ -75,7 +76,7 @@ def register(data: Registration) -> User | None:
     existing = db.session.scalar(select(User).where(User.email == email))
     if existing is not None:
         hash_password(data.password)                   # the same work as a new account: no timing tells
-        if existing.active and _may_send_link(existing.email):
+        if existing.active and may_send_link(existing.email):
             token = links.issue(existing, TokenPurpose.reset, existing.email)
             _mail(existing, "already_registered", token=token)
         return None
@@ -92,7 +93,7 @@ def register(data: Registration) -> User | None:
 
 def resend_confirmation(user: User) -> None:
     """Another confirmation link for an unconfirmed account (earlier ones stop working)."""
-    if not user.confirmed and _may_send_link(user.email):
+    if not user.confirmed and may_send_link(user.email):
         _mail(user, "confirm", token=links.issue(user, TokenPurpose.confirm, user.email))
 
 
@@ -151,7 +152,7 @@ def log_in(user: User) -> None:
 def request_reset(email: str) -> None:
     """Mail a reset link (1 hour, single use) if the address has an account; nothing otherwise."""
     user = by_email(email)
-    if user is not None and user.active and _may_send_link(user.email):
+    if user is not None and user.active and may_send_link(user.email):
         _mail(user, "reset", token=links.issue(user, TokenPurpose.reset, user.email))
 
 

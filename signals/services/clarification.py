@@ -16,6 +16,7 @@ from app.mail.models import Delivery
 from signals import deadlines, events, workflow
 from signals.models import Signal, Update, UpdateKind, Visibility
 from signals.services.errors import InvalidInput, TransitionNotAllowed
+from signals.services.filing import attach_documents
 from signals.services.status import change_status
 from signals.workflow import Status
 
@@ -42,8 +43,9 @@ def _open_request(signal: Signal) -> Update | None:
     return next((u for u in reversed(signal.updates) if u.kind == UpdateKind.clarification_request), None)
 
 
-def answer_clarification(signal: Signal, filer: User | None, answer: str) -> Update:
-    """The filer's answer: a filer-visible entry, the new due date by the kind's rule, back to in progress."""
+def answer_clarification(signal: Signal, filer: User | None, answer: str, files: list[dict] = ()) -> Update:
+    """The filer's answer: a filer-visible entry with its files (checked and stored, see
+    signals.web.attachments), the new due date by the kind's rule, back to in progress."""
     if signal.status != Status.awaiting_clarification:
         raise TransitionNotAllowed("the item does not wait for a clarification")
     if not answer.strip():
@@ -56,6 +58,7 @@ def answer_clarification(signal: Signal, filer: User | None, answer: str) -> Upd
                     author_id=filer.id if filer else None, body=answer.strip(),
                     data={"answered_on": answered_on.isoformat()})
     signal.updates.append(update)
+    attach_documents(signal, list(files), update)
     signal.due_on = deadlines.due_after_clarification(signal.kind, due_on=due_on, paused_on=paused_on,
                                                       answered_on=answered_on)
     if deadlines.rule_for(signal.kind).restart_on_clarification:

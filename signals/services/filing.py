@@ -20,6 +20,7 @@ from app.extensions import db
 from app.kinds import Kind
 from signals import deadlines, events, registry, routing, tokens
 from signals.models import Attachment, FilerContact, Signal, Update, UpdateKind, Visibility
+from signals.documents import EXTENSIONS
 from signals.photos import Photo, store
 from signals.services.errors import DuplicateSubmission, InvalidInput
 from signals.services.moderation import hold_is_on
@@ -160,3 +161,15 @@ def file_private(kind: Kind, data: SignalInput, user: User, *, refers_to: Signal
     registration.signal.access_form = access_form
     db.session.flush()
     return registration
+
+
+def attach_documents(signal: Signal, files: list[dict], update: Update | None = None) -> None:
+    """Give checked, stored files (signals.web.attachments.take) to an item, each named by the item's number and
+    its place among the item's files; `update` is the history entry they came with (a filer's answer: its files
+    are never public, whatever the item's kind)."""
+    first = len(signal.attachments) + 1
+    for index, file in enumerate(files, start=first):
+        signal.attachments.append(Attachment(
+            filename=f"{signal.number}-{index}.{EXTENSIONS[file['type']]}", content_type=file["type"],
+            size=file["size"], storage_key=file["key"], sha256=file["sha256"], approved=update is None,
+            scan_status=file.get("scan", "not_scanned"), created_at=clock.now(), update=update))

@@ -26,10 +26,10 @@ def _moderated(signal: Signal, action: str, actor: User | None, **detail) -> Upd
 
 
 def approve(signal: Signal, actor: User | None) -> Update:
-    """Make the item's text and photos public."""
+    """Make the item's text and photos public (not the files a filer sent with an answer: those stay private)."""
     signal.text_approved = True
     for attachment in signal.attachments:
-        attachment.approved = True
+        attachment.approved = attachment.approved or attachment.update_id is None
     return _moderated(signal, "approved", actor)
 
 

@@ -12,9 +12,9 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Register the public blueprints and the template globals for labels."""
     from signals import labels
-    from signals.web import clarify, filing, home, items, map_api, my, private_filing, support, track
+    from signals.web import claims, clarify, filing, home, items, map_api, my, private_filing, support, track
 
-    for module in (home, filing, items, track, map_api, support, my, private_filing, clarify):
+    for module in (home, filing, items, track, map_api, support, my, private_filing, clarify, claims):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(labels.GLOBALS)
     from signals.web.private_form import ACCESS_FORMS

@@ -1,5 +1,6 @@
-"""The files of a private item while it is filed: checked at upload (signals.documents), kept with the draft
-through review and edit, and given to the item when Confirm registers it."""
+"""The files of a private item while it is filed: checked at upload (signals.documents, then the optional virus
+scan), kept with the draft through review and edit, and given to the item when Confirm registers it (or with the
+filer's answer to a clarification request)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from app import unit_of_work
-from signals import documents
+from signals import documents, virus_scan
 
 REASONS = {
     "too_large": lambda: _("A file is larger than 10 MB."),
@@ -19,6 +20,7 @@ REASONS = {
     "active_pdf": lambda: _("A PDF with scripts, launch actions or embedded files is not accepted: print it to a "
                             "new PDF first."),
     "too_complex": lambda: _("This file is too complex to check: save it again as a PDF."),
+    "virus": lambda: _("The virus check found malicious content in this file: it was not accepted."),
     "too_many": lambda: _("At most %(n)d files per item.", n=documents.MAX_FILES),
 }
 
@@ -41,16 +43,20 @@ def take(form, kept: list[dict]) -> list[dict] | None:
     checked = []
     for upload in uploads:
         try:
-            checked.append((upload.filename, documents.check(upload.read(documents.MAX_BYTES + 1))))
+            document = documents.check(upload.read(documents.MAX_BYTES + 1))
+            verdict = virus_scan.scan(document.data)
+            if verdict == virus_scan.INFECTED:
+                raise documents.DocumentRejected("virus")
+            checked.append((upload.filename, document, verdict))
         except documents.DocumentRejected as refused:
             form.files.errors = [f"{_display_name(upload.filename)}: {REASONS[refused.reason]()}"]
             return None
     directory = Path(current_app.config["UPLOAD_DIR"])
-    for name, document in checked:
+    for name, document, verdict in checked:
         key = documents.store(document, directory)
         unit_of_work.written(directory / key)
         files.append({"key": key, "name": _display_name(name), "type": document.content_type,
-                      "size": len(document.data), "sha256": document.sha256})
+                      "size": len(document.data), "sha256": document.sha256, "scan": verdict})
     for gone in kept:
         if gone["key"] in removing:
             unit_of_work.remove_after_commit(directory / gone["key"])

@@ -17,6 +17,7 @@ from app.kinds import Kind
 from app.mail.addresses import InvalidAddress, normalize
 from app.web.fields import CleanForm, DecimalField, Visible
 from signals import routing
+from signals.documents import DOCX_TYPE
 
 MAX_LINKS = 2
 MAX_PHOTOS = 3
@@ -45,7 +46,8 @@ class ReportForm(CleanForm):
     """What an anonymous resident fills in; bad input gets its message at its field."""
 
     kind = RadioField(_l("What do you want to do?"), default=Kind.problem.value,
-                      choices=[(Kind.problem.value, _l("Report a problem")), (Kind.question.value, _l("Ask a question"))])
+                      choices=[(Kind.problem.value, _l("Report a problem")),
+                               (Kind.question.value, _l("Ask a question"))])
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
     title = StringField(_l("Title"), validators=[Visible(_l("Write a short title.")), Length(min=5, max=120),
                                                  few_links])
@@ -123,3 +125,11 @@ class ReportForm(CleanForm):
             field.errors.append(str(problem))
             return False
         return valid
+
+
+class AnswerForm(CleanForm):
+    """What the filer says in answer, and the files that go with it."""
+
+    answer = TextAreaField(_l("Your answer"), validators=[Visible(), Length(max=10_000)])
+    files = MultipleFileField(_l("Files (optional)"), render_kw={
+        "accept": ".pdf,.jpg,.jpeg,.png,.docx,application/pdf,image/jpeg,image/png," + DOCX_TYPE})

@@ -9,10 +9,12 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 
 from app.extensions import db
-from signals import access
+from signals import access, virus_scan
 from signals.access import Reader
 from signals.models import Attachment, Signal, Visibility
+from signals.workflow import Status
 from signals.web import support
+from signals.web.forms import AnswerForm
 from signals.web.gate import item_route
 
 bp = Blueprint("items", __name__)
@@ -38,10 +40,28 @@ def item(item: Signal, reader: Reader):
         if not item.kind.is_public:
             return access.refuse(item.number)
         return render_template("signals/card.html", signal=item), 200, NO_STORE
+    return render_item(item, reader)
+
+
+def render_item(item: Signal, reader: Reader, answer_form=None, status: int = 200):
+    """The item page for a reader who may view it; `answer_form` brings back a refused clarification answer."""
     point = to_shape(item.location).coords[0] if item.location is not None else None
+    filer = reader.can("reply_as_filer", item)
+    if filer and item.status == Status.awaiting_clarification:
+        answer_form = answer_form or AnswerForm(formdata=None)
     return render_template("signals/item.html", signal=item, history=history_for(item, reader),
-                           photos=photos_for(item, reader), filer=reader.can("reply_as_filer", item),
-                           point=point, related=related(item, reader), **support.page_context(item)), 200, NO_STORE
+                           filer=filer, **_photos_and_files(item, reader),
+                           point=point, related=related(item, reader), answer_form=answer_form,
+                           **support.page_context(item)), status, NO_STORE
+
+
+def _photos_and_files(item: Signal, reader: Reader) -> dict:
+    """Shown inline: the photos of a public item. Listed as downloads: a private item's files, and the files a
+    filer sent with an answer."""
+    shown = photos_for(item, reader)
+    if not item.kind.is_public:
+        return {"photos": [], "files": shown}
+    return {"photos": [a for a in shown if a.update_id is None], "files": [a for a in shown if a.update_id]}
 
 
 def related(item: Signal, reader: Reader) -> dict:
@@ -56,11 +76,11 @@ def related(item: Signal, reader: Reader) -> dict:
 @item_route("view")
 def photo(item: Signal, reader: Reader, attachment_id: int):
     """A photo of the item: approved ones to every reader of the item, the others to the filer and staff."""
-    if not item.kind.is_public:                 # a private item's files are downloads, never shown inline
-        return redirect(url_for(".attachment", number=item.number, attachment_id=attachment_id))
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.signal_id != item.id or attachment not in photos_for(item, reader):
         return access.refuse(item.number)
+    if not item.kind.is_public or attachment.update_id is not None:     # documents: downloads, never inline
+        return redirect(url_for(".attachment", number=item.number, attachment_id=attachment_id))
     path = Path(current_app.config["UPLOAD_DIR"]) / attachment.storage_key
     if not path.is_file():
         return access.refuse(item.number)
@@ -73,11 +93,17 @@ def photo(item: Signal, reader: Reader, attachment_id: int):
 @bp.get("/signals/<number>/attachments/<int:attachment_id>")
 @item_route("download_attachment")
 def attachment(item: Signal, reader: Reader, attachment_id: int):
-    """An attachment of a private item, as a download only: its stored type, no sniffing, a sandbox."""
+    """A file of an item (a private item's, or a filer's answer on any item) as a download only: its stored type,
+    no sniffing, a sandbox. Staff get it once the virus scan (when one is set) has released it; the filer always
+    gets what they sent."""
     found = db.session.get(Attachment, attachment_id)
     path = Path(current_app.config["UPLOAD_DIR"]) / found.storage_key if found is not None else None
-    if found is None or found.signal_id != item.id or item.kind.is_public or not path.is_file():
+    if found is not None and found.signal_id == item.id and found.scan_status == virus_scan.INFECTED:
+        return render_template("signals/file_withheld.html", signal=item, infected=True), 410, NO_STORE
+    if found is None or found.signal_id != item.id or not path.is_file():
         return access.refuse(item.number)
+    if not virus_scan.released_to_staff(found) and not reader.can("reply_as_filer", item):
+        return render_template("signals/file_withheld.html", signal=item, infected=False), 409, NO_STORE
     response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename,
                          max_age=0)
     response.headers.update({"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",

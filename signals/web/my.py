@@ -12,6 +12,7 @@ from app.kinds import Kind
 from app.localized import current_locale
 from signals import workflow
 from signals.models import Signal
+from signals.services import claims
 
 bp = Blueprint("my", __name__)
 PAGE = 20
@@ -42,6 +43,7 @@ def signals():
     items = db.session.scalars(mine.order_by(Signal.registered_at.desc(), Signal.id.desc())
                                .offset((page - 1) * PAGE).limit(PAGE))
     statuses = [(s.value, workflow.label(s, current_locale())) for s in workflow.Status]
+    claimable = db.session.scalar(claims.claimable(current_user).with_only_columns(func.count()).order_by(None))
     return render_template("signals/my.html", items=list(items), page=page, pages=max(1, -(-total // PAGE)),
                            total=total, kind=kind, status=status, kinds=list(Kind), statuses=statuses,
-                           kinds_by_value={k.value: k for k in Kind})
+                           kinds_by_value={k.value: k for k in Kind}, claimable=claimable)

@@ -14,10 +14,7 @@ from app.kinds import Kind
 from app.localized import current_locale
 from app.unit_of_work import unit_of_work
 from app.web.fields import CleanForm
-from app import clock
 from signals import drafts, queries, services
-from signals.documents import EXTENSIONS
-from signals.models import Attachment
 from signals.web import attachments
 from signals.web.private_form import ACCESS_FORMS, PrivateForm, category_choices, from_profile, referenced
 
@@ -118,10 +115,7 @@ def _register(draft) -> str:
     registration = services.file_private(Kind(draft.kind), item, current_user, refers_to=referenced(
         data.get("refers_to")), access_form=data.get("access_form") or None)
     signal = registration.signal
-    for index, file in enumerate(data.get("files", []), start=1):
-        signal.attachments.append(Attachment(
-            filename=f"{signal.number}-{index}.{EXTENSIONS[file['type']]}", content_type=file["type"],
-            size=file["size"], storage_key=file["key"], sha256=file["sha256"], approved=True, created_at=clock.now()))
+    services.attach_documents(signal, data.get("files", []))
     number = signal.number
     db.session.delete(draft)
     db.session.flush()

@@ -4,6 +4,7 @@ from the notice's sending, and a withheld or unsent notice starts nothing."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timezone
 
 import pytest
@@ -115,10 +116,47 @@ def test_the_filer_answers_on_the_item_page_and_others_cannot(app, create_signal
     assert stranger.post(f"/signals/{item.number}/clarification", data={"answer": "x", "csrf_token": theirs}) \
         .status_code == 404
     empty = client.post(f"/signals/{item.number}/clarification", data={"answer": "  ", "csrf_token": token})
-    assert empty.status_code == 303 and item.status == Status.awaiting_clarification
+    assert empty.status_code == 422 and item.status == Status.awaiting_clarification
+    assert 'id="answer-error"' in empty.get_data(as_text=True)          # the error stands next to the field
     done = client.post(f"/signals/{item.number}/clarification", data={"answer": "Вход Б.", "csrf_token": token})
     assert done.status_code == 303
     db.session.refresh(item)
     assert item.status == Status.in_progress
     page = client.get(f"/signals/{item.number}").get_data(as_text=True)
     assert "Вход Б." in page and 'id="clarify"' not in page
+
+
+def test_the_answer_carries_files_that_only_the_filer_and_staff_get(app, create_signal, create_user, login_as,
+                                                                    create_category):
+    from tests.signals.test_private_attachments import pdf
+
+    category = create_category(Kind.problem)
+    filer, staff = create_user(), create_user(Role.staff, department=category.department)
+    item = create_signal(Kind.problem, user=filer, category=category)
+    change_status(item, Status.in_progress, staff)
+    request_clarification(item, staff, "Изпратете снимка на знака.")
+    client = login_as(filer)
+    client.set_cookie("lang", "en")
+    token = form_token(client, f"/signals/{item.number}")
+    refused = client.post(f"/signals/{item.number}/clarification", content_type="multipart/form-data",
+                          data={"answer": "Ето го.", "csrf_token": token,
+                                "files": [(io.BytesIO(b"MZ\x90\x00" + b"\x00" * 99), "sign.pdf")]})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="files-error"' in page and "Ето го." in page   # the text is kept
+    assert item.status == Status.awaiting_clarification
+    done = client.post(f"/signals/{item.number}/clarification", content_type="multipart/form-data",
+                       data={"answer": "Ето го.", "csrf_token": token, "files": [(io.BytesIO(pdf()), "sign.pdf")]})
+    assert done.status_code == 303
+    db.session.refresh(item)
+    [file] = item.attachments
+    answer = next(u for u in item.updates if u.kind == UpdateKind.clarification_answer)
+    assert (item.status, file.update_id, file.approved) == (Status.in_progress, answer.id, False)
+    assert file.filename == f"{item.number}-1.pdf"
+    link = f"/signals/{item.number}/attachments/{file.id}"
+    assert link in client.get(f"/signals/{item.number}").get_data(as_text=True)
+    assert client.get(link).status_code == 200
+    assert login_as(staff).get(link).status_code == 200
+    assert login_as(create_user()).get(link).status_code == 404
+    public = app.test_client().get(f"/signals/{item.number}")
+    assert public.status_code == 200 and link not in public.get_data(as_text=True)
+    assert app.test_client().get(f"/signals/{item.number}/photos/{file.id}").status_code == 404
