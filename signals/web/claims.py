@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.accounts import links
@@ -39,8 +40,9 @@ def claim():
             chosen = claims.check(current_user, request.form.getlist("number"))     # reads only
             with unit_of_work():
                 claims.ask(current_user, chosen)
-            flash(_("We sent a link to %(email)s: open it to add %(n)d items to your account.",
-                    email=current_user.email, n=len(chosen)))
+            flash(ngettext("We sent a link to %(email)s: open it to add %(num)d item to your account.",
+                           "We sent a link to %(email)s: open it to add %(num)d items to your account.",
+                           len(chosen), email=current_user.email))
             return redirect(url_for(".claim"), 303)
         except claims.ClaimRefused as refused:
             error = REFUSALS[refused.reason]()
@@ -64,5 +66,6 @@ def confirm():
         return render_template("signals/claim_confirm.html", form=form, items=items), 200, NO_STORE
     with unit_of_work():
         items = claims.confirm(current_user, form.token.data)
-    flash(_("%(n)d items were added to your account.", n=len(items)))
+    flash(ngettext("%(num)d item was added to your account.", "%(num)d items were added to your account.",
+                   len(items)))
     return redirect(url_for("my.signals"), 303)
