@@ -56,6 +56,10 @@ def page_context(item: Signal) -> dict:
             "supported": support.supported_by(item, keys)}
 
 
+def _not_supportable() -> Response:
+    return error_response(409, "not_supportable", _("Only open public problem reports can be supported."))
+
+
 def _answer(item: Signal, added: bool) -> Response:
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"number": item.number, "supporters": support.count(item), "added": added})
@@ -67,12 +71,14 @@ def _answer(item: Signal, added: bool) -> Response:
 @item_route("view")
 def support_item(item: Signal, reader: Reader):
     """Count this browser or account once among the item's supporters; 409 if it is not an open public problem."""
+    if not support.supportable(item):                 # checked before any write: a refusal writes nothing
+        return _not_supportable()
     keys, new_cookie = browser_keys(create=True)
     try:
         with unit_of_work():
             added = add_supporter(item, keys, reader.user.id if reader.user else None)
     except InvalidInput:
-        return error_response(409, "not_supportable", _("Only open public problem reports can be supported."))
+        return _not_supportable()
     response = _answer(item, added)
     if new_cookie:
         response.set_cookie(COOKIE, new_cookie, max_age=COOKIE_MAX_AGE, path="/", httponly=True, samesite="Lax",

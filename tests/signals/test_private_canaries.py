@@ -26,7 +26,9 @@ CANARIES = (LETTER, LETTER_BODY, SENDER, FILE, HIDDEN)
 # Query strings a list, map or search route is asked with beyond its defaults (a route ignores what it does not
 # know): the whole city, every window, the canaries' own words typed into every search.
 QUERIES = ["", "days=90", "bbox=23.0,42.5,23.6,42.9&days=90", "level=3&days=90", "q=CANARY", "q=CANARYLETTER",
-           "lat=%f&lon=%f" % (CENTRE[1], CENTRE[0]), "kind=letter", "page=1"]
+           "lat=%f&lon=%f" % (CENTRE[1], CENTRE[0]), "kind=letter", "page=1", "format=json", "format=xml"]
+# Every format a route may answer in: asked for by the Accept header, and by a <format> path part (Open311).
+ACCEPTS = ["text/html", "application/json", "application/xml", "application/geo+json", "*/*"]
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def canaries(app, db_session, create_signal, create_user, create_category):
     photo = db.session.scalar(select(Attachment.id).where(Attachment.signal_id == letter.id))
     return {"number": [letter.number, hidden.number], "photo_id": [photo], "attachment_id": [photo],
             "place_id": [1], "code": ["bg", "en", "ru"], "name": ["map-city.js", "labels"], "locale": ["bg"],
-            "filename": ["css/site.css"], "owner": owner}
+            "filename": ["css/site.css"], "format": ["json", "xml"], "owner": owner}
 
 
 def _paths(app, values: dict) -> list[str]:
@@ -67,9 +69,10 @@ def test_no_get_route_shows_a_private_or_hidden_canary(app, canaries, create_use
     assert any("/signals/LT-" in path for path in paths) and any("/map/" in path for path in paths)
     leaks = []
     for path in paths:
-        response = client.get(path, headers={"Accept": "text/html,application/json,application/xml;q=0.9"})
-        body = response.get_data(as_text=True) + " ".join(f"{k}: {v}" for k, v in response.headers.items())
-        leaks += [(path, response.status_code, canary) for canary in CANARIES if canary in body]
+        for accept in ACCEPTS:
+            response = client.get(path, headers={"Accept": accept})
+            body = response.get_data(as_text=True) + " ".join(f"{k}: {v}" for k, v in response.headers.items())
+            leaks += [(path, accept, response.status_code, canary) for canary in CANARIES if canary in body]
     assert not leaks, leaks[:10]
     seen = login_as(canaries["owner"]).get(f"/signals/{canaries['number'][0]}").get_data(as_text=True)
     assert LETTER in seen and LETTER_BODY in seen             # the canaries are there to be found by those who may

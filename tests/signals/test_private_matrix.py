@@ -120,3 +120,26 @@ def test_a_route_about_one_item_outside_the_gate_fails_this_matrix(app):
     ungated = [rule.rule for rule in app.url_map.iter_rules() if "number" in rule.arguments
                and not getattr(app.view_functions[rule.endpoint], gate.GATED, None)]
     assert ungated == []
+
+
+def _post_paths(app, number: str) -> list[str]:
+    """Every POST rule with <number> (answer a clarification, "me too", any later form), filled from the letter."""
+    return [re.sub(r"<(?:[a-z]+:)?number>", number, rule.rule) for rule in app.url_map.iter_rules()
+            if "number" in rule.arguments and "POST" in rule.methods and set(rule.arguments) == {"number"}]
+
+
+@pytest.mark.parametrize("reader", [reader for reader, outcome in EXPECTED.items() if outcome != ALLOWED]
+                         + ["filer"])
+def test_every_form_about_an_item_refuses_those_who_may_not_see_it(app, world, login_as, reader):
+    from tests.signals.formhelpers import form_token
+
+    letter = world["letter"]
+    paths = _post_paths(app, letter.number)
+    assert any(path.endswith("/clarification") for path in paths)
+    client = _client(app, login_as, world, reader)
+    token = form_token(client, "/signals/new")                       # the client's own, valid CSRF token
+    seen = {path: _outcome(client.post(path, data={"csrf_token": token}), letter.number) for path in paths}
+    if reader == "filer":
+        assert all(outcome not in (LOGIN, HIDDEN) for outcome in seen.values()), seen
+    else:
+        assert seen == {path: EXPECTED[reader] for path in paths}
