@@ -27,11 +27,23 @@ def anonymise_filers(signal_ids, **extra) -> int:
                               .values(**ANONYMISED, anonymised_at=clock.now(), **extra)).rowcount
 
 
+def _delete_files(attachments) -> int:
+    """Delete these attachments' rows now and their files once the purge commits; returns how many."""
+    directory, deleted = Path(current_app.config["UPLOAD_DIR"]), 0
+    for attachment in db.session.scalars(attachments):
+        unit_of_work.remove_after_commit(directory / attachment.storage_key)
+        db.session.delete(attachment)
+        deleted += 1
+    return deleted
+
+
 def anonymise_closed_public_items() -> int:
-    """Blank the filer contact of public items closed longer than RETENTION_FILER_CONTACT_DAYS ago."""
+    """Blank the filer contact of public items closed longer than RETENTION_FILER_CONTACT_DAYS ago, and delete
+    the files the filer sent with answers to clarification requests (never public, personal as the contact)."""
     cutoff = clock.now() - timedelta(days=current_app.config["RETENTION_FILER_CONTACT_DAYS"])
     closed = select(Signal.id).where(Signal.kind.in_(sorted(PUBLIC_KINDS, key=lambda k: k.value)),
                                      Signal.status == Status.closed, Signal.closed_at < cutoff)
+    _delete_files(select(Attachment).where(Attachment.signal_id.in_(closed), Attachment.update_id.is_not(None)))
     return anonymise_filers(closed)
 
 
@@ -55,15 +67,11 @@ def purge_closed_private_items() -> tuple[int, int]:
     their number, dates, kind, status and history, and lose the sender snapshot and the attachments (the files
     go once the purge commits). Returns (snapshots anonymised, attachments deleted)."""
     anonymised = deleted = 0
-    directory = Path(current_app.config["UPLOAD_DIR"])
     for kind, days in current_app.config["RETENTION_PRIVATE_DAYS"].items():
         closed = select(Signal.id).where(Signal.kind == Kind(kind), Signal.status == Status.closed,
                                          Signal.closed_at < clock.now() - timedelta(days=days))
         anonymised += anonymise_filers(closed)
-        for attachment in db.session.scalars(select(Attachment).where(Attachment.signal_id.in_(closed))):
-            unit_of_work.remove_after_commit(directory / attachment.storage_key)
-            db.session.delete(attachment)
-            deleted += 1
+        deleted += _delete_files(select(Attachment).where(Attachment.signal_id.in_(closed)))
     return anonymised, deleted
 
 

@@ -6,11 +6,13 @@ import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app import clock, create_app
 from app.extensions import db
 from app.kinds import Kind
 from signals import services, workflow
+from signals.models import Attachment
 from signals.services import retention
 from signals.workflow import Status
 from tests.signals.formhelpers import form_tokens, report
@@ -46,10 +48,19 @@ def test_the_purge_anonymises_a_closed_public_items_filer_after_the_retention_ti
     for status in (Status.in_progress, Status.resolved, Status.closed):
         services.change_status(recent, status, staff)
     open_item = create_signal(Kind.problem, email="open@example.org")
+    photo = Attachment(signal_id=old.id, filename="p.jpg", content_type="image/jpeg", size=1, storage_key="old-p",
+                       sha256="0" * 64, approved=True, created_at=clock.now())
+    answer_file = Attachment(signal_id=old.id, filename="a.pdf", content_type="application/pdf", size=1,
+                             storage_key="old-a", sha256="0" * 64, approved=False, created_at=clock.now(),
+                             update=old.updates[-1])       # sent with an answer: the filer's, never public
+    db.session.add_all([photo, answer_file])
+    db.session.flush()
     counts = retention.purge()
     assert counts["filer_contacts"] == 1
     db.session.refresh(old.filer)
     assert old.filer.email == "" and old.filer.person_name == "" and old.filer.anonymised_at is not None
+    assert [a.storage_key for a in db.session.scalars(select(Attachment).where(Attachment.signal_id == old.id))] \
+        == ["old-p"]
     assert recent.filer.email == "new@example.org" and open_item.filer.email == "open@example.org"
     assert retention.purge()["filer_contacts"] == 0
 
