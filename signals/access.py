@@ -18,12 +18,13 @@ from sqlalchemy import Select, and_, false, or_, select, true
 
 from app import audit
 from app.accounts.models import Role, User
+from app.departments.models import Department
 from app.kinds import PUBLIC_KINDS
 from app.web.errors import error_response
 from signals.models import Signal
 
 ACTIONS = ("view_status_card", "view", "view_filer_contact", "view_internal_updates", "download_attachment",
-           "reply_as_filer", "act_as_staff")
+           "reply_as_filer", "act_as_staff", "manage")
 STAFF_ROLES = frozenset({Role.staff, Role.operator, Role.admin})
 
 
@@ -38,7 +39,8 @@ def is_public(item: Signal) -> bool:
 
 
 def _relations(user: User | None, item: Signal, tokens: Collection[int]) -> set[str]:
-    """How the reader stands to the item: filer, staff, manager, registrar, admin."""
+    """How the reader stands to the item: filer, staff, manager, registrar, admin. Operators are members of the
+    triage department: staff of every item while it is routed there."""
     relations = set()
     if item.id is not None and item.id in tokens:
         relations.add("filer")
@@ -50,8 +52,13 @@ def _relations(user: User | None, item: Signal, tokens: Collection[int]) -> set[
         relations.add("admin")
     if user.role == Role.staff and item.department_id in user.department_ids():
         relations.add("staff")
-    if user.role == Role.operator and item.registered_by_id == user.id:
-        relations.add("registrar")
+        if user.manages(item.department_id):
+            relations.add("manager")
+    if user.role == Role.operator:
+        if item.registered_by_id == user.id:
+            relations.add("registrar")
+        if item.department is not None and item.department.is_triage:
+            relations.add("staff")
     return relations
 
 
@@ -61,10 +68,11 @@ GRANTS = {
     "view_status_card": set(),
     "view": {"filer", "staff", "registrar", "admin"},
     "view_filer_contact": {"filer", "staff", "registrar", "admin"},
-    "view_internal_updates": {"staff", "admin"},
+    "view_internal_updates": {"staff", "registrar", "admin"},
     "download_attachment": {"filer", "staff", "registrar", "admin"},
     "reply_as_filer": {"filer"},
-    "act_as_staff": {"staff", "admin"},
+    "act_as_staff": {"staff", "registrar", "admin"},
+    "manage": {"manager", "admin"},          # assign, reroute, the department's audit
 }
 
 
@@ -96,6 +104,7 @@ def visible(user, *, tokens: Collection[int] = ()):
             clauses.append(Signal.department_id.in_(sorted(user.department_ids())))
         if user.role == Role.operator:
             clauses.append(Signal.registered_by_id == user.id)
+            clauses.append(Signal.department_id.in_(select(Department.id).where(Department.is_triage.is_(True))))
     return or_(*clauses) if clauses else false()
 
 

@@ -16,29 +16,29 @@ from signals.routing import Place
 
 Y, N = True, False
 ACTIONS = ["view_status_card", "view", "view_filer_contact", "view_internal_updates", "download_attachment", "reply_as_filer",
-           "act_as_staff"]
+           "act_as_staff", "manage"]
 # role -> action -> (on a public item, on a private or not-yet-public item)
 EXPECTED = {
     "anonymous":           {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
-                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N)},
+                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N), "manage": (N, N)},
     "token_holder":        {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (N, N),
-                            "download_attachment": (Y, Y), "reply_as_filer": (Y, Y), "act_as_staff": (N, N)},
+                            "download_attachment": (Y, Y), "reply_as_filer": (Y, Y), "act_as_staff": (N, N), "manage": (N, N)},
     "filer":               {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (N, N),
-                            "download_attachment": (Y, Y), "reply_as_filer": (Y, Y), "act_as_staff": (N, N)},
+                            "download_attachment": (Y, Y), "reply_as_filer": (Y, Y), "act_as_staff": (N, N), "manage": (N, N)},
     "other_resident":      {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
-                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N)},
+                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N), "manage": (N, N)},
     "staff":               {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
-                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y)},
+                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y), "manage": (N, N)},
     "manager":             {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
-                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y)},
+                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y), "manage": (Y, Y)},
     "other_staff":         {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
-                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N)},
-    "operator_registered": {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (N, N),
-                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (N, N)},
+                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N), "manage": (N, N)},
+    "operator_registered": {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
+                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y), "manage": (N, N)},
     "other_operator":      {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
-                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N)},
+                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N), "manage": (N, N)},
     "admin":               {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
-                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y)},
+                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y), "manage": (Y, Y)},
 }
 
 
@@ -125,3 +125,43 @@ def test_public_signals_are_approved_unhidden_public_kinds(world):
     public_ids = set(db.session.scalars(access.public_signals().with_only_columns(Signal.id)))
     assert public_ids == {i for i, public in items if public}
     assert public_ids, "the world holds public items"
+
+
+# A private letter routed to the triage department and registered by nobody: operators are its members and have
+# staff rights on it while it is there (ARCHITECTURE "Access", issue 13); written as a literal too.
+TRIAGE_EXPECTED = {
+    "anonymous":           dict(view=N, view_filer_contact=N, view_internal_updates=N, download_attachment=N,
+                                reply_as_filer=N, act_as_staff=N, manage=N),
+    "filer":               dict(view=Y, view_filer_contact=Y, view_internal_updates=N, download_attachment=Y,
+                                reply_as_filer=Y, act_as_staff=N, manage=N),
+    "other_resident":      dict(view=N, view_filer_contact=N, view_internal_updates=N, download_attachment=N,
+                                reply_as_filer=N, act_as_staff=N, manage=N),
+    "staff":               dict(view=N, view_filer_contact=N, view_internal_updates=N, download_attachment=N,
+                                reply_as_filer=N, act_as_staff=N, manage=N),
+    "manager":             dict(view=N, view_filer_contact=N, view_internal_updates=N, download_attachment=N,
+                                reply_as_filer=N, act_as_staff=N, manage=N),
+    "operator_registered": dict(view=Y, view_filer_contact=Y, view_internal_updates=Y, download_attachment=Y,
+                                reply_as_filer=N, act_as_staff=Y, manage=N),
+    "other_operator":      dict(view=Y, view_filer_contact=Y, view_internal_updates=Y, download_attachment=Y,
+                                reply_as_filer=N, act_as_staff=Y, manage=N),
+    "admin":               dict(view=Y, view_filer_contact=Y, view_internal_updates=Y, download_attachment=Y,
+                                reply_as_filer=N, act_as_staff=Y, manage=Y),
+}
+
+
+@pytest.mark.parametrize("role", list(TRIAGE_EXPECTED))
+def test_operators_have_staff_rights_while_an_item_is_routed_to_triage(role, world):
+    people, _ = world
+    triage = db.session.scalar(select(Department).where(Department.is_triage.is_(True)))
+    category = Category(code="c-triage-letter", kind=Kind.letter, department=triage, name_bg="писмо до центъра")
+    db.session.add(category)
+    db.session.flush()
+    letter = services.register(Kind.letter, services.SignalInput(category=category, title="t"),
+                               people["filer"]).signal
+    assert letter.department_id == triage.id and letter.registered_by_id is None
+    user = people.get(role)
+    seen = {action: access.can(user, action, letter) for action in TRIAGE_EXPECTED[role]}
+    assert seen == TRIAGE_EXPECTED[role]
+    assert (letter.id in set(db.session.scalars(select(Signal.id).where(access.visible(user))))) \
+        is TRIAGE_EXPECTED[role]["view"]
+    db.session.rollback()
