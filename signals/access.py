@@ -4,7 +4,7 @@ For every user, `visible(user)` selects exactly the items `can(user, "view", ite
 allows; public readers go through `public_signals()`. A filer without an account
 proves filer rights with the item's token, passed here as the set of item ids
 whose token the request holds. Every route about one item asks through the gate
-(signals/web/gate.py), and every refusal is answered by `refuse()`.
+(signals/gate.py), and every refusal is answered by `refuse()`.
 """
 
 from __future__ import annotations

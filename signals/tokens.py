@@ -8,7 +8,7 @@ sha256; issuing a new token bumps the generation, and every older link stops
 working. Mail bodies hold MAIL_PLACEHOLDER, which the delivery job replaces with
 the current token: a re-send carries the same working link, and nothing at rest
 holds one. In the browser the token lives only in a cookie scoped to the item's
-path (signals/web/gate.py).
+path (signals/gate.py).
 """
 
 from __future__ import annotations

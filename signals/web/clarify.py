@@ -14,7 +14,7 @@ from signals.services.clarification import answer_clarification
 from signals.services.errors import ServiceError
 from signals.web import attachments
 from signals.web.forms import AnswerForm
-from signals.web.gate import item_route
+from signals.gate import item_route
 from signals.web.items import render_item
 from signals.workflow import Status
 

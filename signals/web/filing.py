@@ -20,8 +20,8 @@ from app.web.errors import error_response
 from signals import access, queries, services, uploads
 from signals.access import Reader
 from signals.models import Signal, UpdateKind
-from signals.web import gate, private_filing, report
-from signals.web.gate import item_route
+from signals import gate, private_filing, report
+from signals.gate import item_route
 from signals.web.private_form import PRIVATE
 
 bp = Blueprint("filing", __name__)

@@ -15,7 +15,7 @@ from signals.models import Attachment, Signal, Visibility
 from signals.workflow import Status
 from signals.web import support
 from signals.web.forms import AnswerForm
-from signals.web.gate import item_route
+from signals.gate import item_route
 
 bp = Blueprint("items", __name__)
 NO_STORE = {"Cache-Control": "private, no-store"}

@@ -23,7 +23,7 @@ from signals.access import Reader
 from signals.models import Signal
 from signals.services.errors import InvalidInput
 from signals.services.support import add_supporter
-from signals.web.gate import item_route
+from signals.gate import item_route
 
 bp = Blueprint("support", __name__)
 COOKIE = "supporter"

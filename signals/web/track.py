@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from signals.web import gate
+from signals import gate
 
 bp = Blueprint("track", __name__)
 

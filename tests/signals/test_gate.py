@@ -10,7 +10,7 @@ from flask import url_for
 from app.kinds import Kind
 from signals.models import HiddenReason
 from signals.services import moderation
-from signals.web.gate import GATED
+from signals.gate import GATED
 from tests.signals.formhelpers import form_token
 
 # Query arguments that url_for would treat as its own (_external, _method, …) or that clash with the route's.

@@ -14,7 +14,7 @@ from app.accounts.models import Role
 from app.extensions import db
 from app.kinds import Kind
 from signals.models import Attachment
-from signals.web import gate
+from signals import gate
 
 LOGIN = "login"
 HIDDEN = "404"
