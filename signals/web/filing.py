@@ -17,11 +17,11 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from app.extensions import csrf, db, limiter
 from app.unit_of_work import unit_of_work
 from app.web.errors import error_response
-from signals import access, queries, services, uploads
+from signals import access, gate, queries, services, uploads
 from signals.access import Reader
-from signals.models import Signal, UpdateKind
-from signals import gate, private_filing, report
 from signals.gate import item_route
+from signals.models import Signal, UpdateKind
+from signals.web import private_filing, report
 from signals.web.private_form import PRIVATE
 
 bp = Blueprint("filing", __name__)
