@@ -38,4 +38,9 @@ clarification_requested = _ns.signal("clarification_requested", doc="""Staff ask
 
 sender: the Signal; update: the clarification_request Update (body: the question); actor: the User.""")
 
-ALL = (registered, status_changed, moderated, corrected, notice_recorded, clarification_requested)
+assigned = _ns.signal("assigned", doc="""Staff gave the item to a member of its department (or took it back).
+
+sender: the Signal; update: the internal assignment Update; actor: the User who assigned; assignee: the User
+now responsible, or None.""")
+
+ALL = (registered, status_changed, moderated, corrected, notice_recorded, clarification_requested, assigned)

@@ -29,6 +29,8 @@ UPDATES = {
     UpdateKind.extension: _l("deadline extended"), UpdateKind.decision: _l("decision"),
     UpdateKind.clarification_request: _l("clarification requested"),
     UpdateKind.clarification_answer: _l("clarification from the filer"),
+    UpdateKind.assignment: _l("assigned"), UpdateKind.internal_note: _l("internal note"),
+    UpdateKind.forward: _l("forwarded to another institution"),
 }
 
 

@@ -28,6 +28,18 @@ class HiddenReason(str, enum.Enum):
     off_topic = "off_topic"
 
 
+class Channel(str, enum.Enum):
+    """How an item reached the city: the web form, an operator's intake (phone, email, paper, in person), or the
+    API."""
+
+    web = "web"
+    phone = "phone"
+    email = "email"
+    paper = "paper"
+    in_person = "in_person"
+    api = "api"
+
+
 class Signal(db.Model):
     """One registered item of any kind: problem, question, letter, complaint, proposal, info request."""
 
@@ -62,6 +74,8 @@ class Signal(db.Model):
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     locale: Mapped[str] = mapped_column(String(5), default="bg")
+    channel: Mapped[Channel] = mapped_column(Enum(Channel, native_enum=False, length=16), default=Channel.web,
+                                             server_default="web")
     # A repeat appeal names one of the filer's earlier items; both pages link to each other.
     refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("signals.id", ondelete="SET NULL"))
     # An information request's preferred form of access (ZDOI art. 26(1)), one of ACCESS_FORMS.
@@ -135,6 +149,7 @@ class UpdateKind(str, enum.Enum):
     relocation = "relocation"
     moderation = "moderation"
     notice = "notice"
+    assignment = "assignment"
 
 
 class Visibility(str, enum.Enum):

@@ -104,3 +104,14 @@ def ask_filer_to_clarify(signal: Signal, update: Update, **_) -> None:
     """A required notice: staff's question (to an account's address; to an address given without an account only
     that something is asked, read at the link), and that the answer is due within 30 days."""
     _required_notice(signal, "clarification", "clarification", {"question": update.body if signal.user_id else ""})
+
+
+@events.assigned.connect
+def tell_the_assignee(signal: Signal, update: Update, actor: User, assignee: User | None, **_) -> None:
+    """Staff hear of an item given to them by someone else (the number and a console link; no filer's text)."""
+    if assignee is None or assignee.id == actor.id:
+        return
+    outbox.add(assignee.email, "console/assigned",
+               {"number": signal.number, "category": signal.category.text("name", assignee.locale or "bg"),
+                "due_on": signal.due_on, "by": actor.name, "link": f"/console/signals/{signal.number}"},
+               locale=assignee.locale or "bg", signal_id=signal.id)

@@ -15,3 +15,16 @@ class InvalidInput(ServiceError):
 
 class DuplicateSubmission(ServiceError):
     """A filing form was sent again with a submission key that already produced an item."""
+
+
+class NotAllowed(ServiceError):
+    """The actor may not take this action on this item (e.g. a member giving an item to someone else)."""
+
+
+class StaleItem(ServiceError):
+    """A console form was filled on an older version of the item: nothing changed. `who` and `when` name the
+    last change."""
+
+    def __init__(self, who: str, when):
+        super().__init__(f"changed by {who} at {when}")
+        self.who, self.when = who, when

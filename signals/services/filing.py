@@ -19,7 +19,7 @@ from app.departments.models import Category
 from app.extensions import db
 from app.kinds import Kind
 from signals import deadlines, events, registry, routing, tokens
-from signals.models import Attachment, FilerContact, Signal, Update, UpdateKind, Visibility
+from signals.models import Attachment, Channel, FilerContact, Signal, Update, UpdateKind, Visibility
 from signals.documents import EXTENSIONS
 from signals.photos import Photo, store
 from signals.services.errors import DuplicateSubmission, InvalidInput
@@ -59,6 +59,7 @@ class SignalInput:
     submission_key: str | None = None
     locale: str = "bg"
     held: bool = False  # moderation hold: a public item waits for approval
+    channel: Channel = Channel.web  # how it reached the city (an operator's intake: phone, email, paper, in person)
 
 
 @dataclass
@@ -92,7 +93,7 @@ def register(kind: Kind, data: SignalInput, user: User | None = None, *,
                     place_description=data.place_description.strip(), submission_key=data.submission_key,
                     text_approved=(kind == Kind.problem and not data.held), locale=data.locale,
                     user_id=user.id if user else None, registered_by_id=registered_by.id if registered_by else None,
-                    filer_token_generation=0)
+                    filer_token_generation=0, channel=data.channel)
     if not data.sender.empty or user is not None:
         signal.filer = FilerContact(user_id=user.id if user else None, **vars(data.sender))
     token = tokens.issue(signal) if user is None else None
