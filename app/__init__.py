@@ -101,6 +101,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import signals.console
     import signals.web
     from app.health import bp as health_bp
     from app.info.views import bp as info_bp
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(health_bp)
     signals.web.register(app)
+    signals.console.register(app)
     app.register_blueprint(info_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(place_views.api)

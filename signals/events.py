@@ -43,4 +43,9 @@ assigned = _ns.signal("assigned", doc="""Staff gave the item to a member of its 
 sender: the Signal; update: the internal assignment Update; actor: the User who assigned; assignee: the User
 now responsible, or None.""")
 
-ALL = (registered, status_changed, moderated, corrected, notice_recorded, clarification_requested, assigned)
+replied = _ns.signal("replied", doc="""The department replied on the item, in public or to the filer only; the filer is
+told (a required notice).
+
+sender: the Signal; update: the public_reply Update (visibility public or filer); actor: the User.""")
+
+ALL = (registered, status_changed, moderated, corrected, notice_recorded, clarification_requested, assigned, replied)

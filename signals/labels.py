@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.kinds import Kind
 from app.localized import current_locale
 from signals import deadlines, workflow
-from signals.models import HiddenReason, Signal, Update, UpdateKind
+from signals.models import Channel, HiddenReason, Signal, Update, UpdateKind, Visibility
 from signals.workflow import Status
 
 KINDS = {
@@ -56,7 +56,7 @@ NOTICE_WITHHELD = _l("notice not sent: the daily limit of mails to this address 
 NOTICES = {
     "registered": _l("registration notice"), "status": _l("notice of the outcome"),
     "hidden": _l("notice of the hiding"), "unhidden": _l("notice"), "kind": _l("notice of the change of kind"),
-    "clarification": _l("notice of the clarification request"),
+    "clarification": _l("notice of the clarification request"), "reply": _l("notice of the reply"),
 }
 NOTICE_SENT = NOTICES["unhidden"]
 
@@ -103,5 +103,29 @@ def is_tacit_refusal(signal: Signal) -> bool:
     return deadlines.is_tacit_refusal(signal)
 
 
+def status_name(status: Status) -> str:
+    """A status in the legal terms, in the current locale, whatever the kind (filters, counts)."""
+    return workflow.label(status, current_locale())
+
+
+CHANNELS = {Channel.web: _l("web form"), Channel.phone: _l("phone"), Channel.email: _l("email"),
+            Channel.paper: _l("paper"), Channel.in_person: _l("in person"), Channel.api: _l("API")}
+
+
+def channel_label(channel: Channel) -> str:
+    """How the item reached the city, in the reader's language."""
+    return str(CHANNELS.get(channel, channel.value))
+
+
+VISIBILITY = {Visibility.public: _l("public"), Visibility.filer: _l("filer and staff"),
+              Visibility.internal: _l("staff only")}
+
+
+def visibility_label(visibility: Visibility) -> str:
+    """Who reads a history entry."""
+    return str(VISIBILITY[visibility])
+
+
 GLOBALS = {f.__name__: f for f in (kind_label, hidden_reason_label, status_label_of, status_label, update_label,
-                                   notice_state, tacit_refusal, is_overdue, is_tacit_refusal)}
+                                   notice_state, tacit_refusal, is_overdue, is_tacit_refusal, status_name,
+                                   channel_label, visibility_label)}

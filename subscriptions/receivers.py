@@ -106,6 +106,13 @@ def ask_filer_to_clarify(signal: Signal, update: Update, **_) -> None:
     _required_notice(signal, "clarification", "clarification", {"question": update.body if signal.user_id else ""})
 
 
+@events.replied.connect
+def tell_filer_of_reply(signal: Signal, update: Update, **_) -> None:
+    """A required notice: the reply's text to an account's address; to an address given without an account only
+    that a reply is waiting, with the tracking link."""
+    _required_notice(signal, "reply", "reply", {"reply": update.body if signal.user_id else ""})
+
+
 @events.assigned.connect
 def tell_the_assignee(signal: Signal, update: Update, actor: User, assignee: User | None, **_) -> None:
     """Staff hear of an item given to them by someone else (the number and a console link; no filer's text)."""

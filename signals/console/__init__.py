@@ -1,1 +1,14 @@
-"""The staff console (a later issue): department inboxes and working an item. Imports neither web nor open311."""
+"""The staff console: department inboxes and working an item. Imports neither web nor open311; pages about one
+item pass the same item gate (signals.gate) as the public pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Register the console's blueprints."""
+    from signals.console import inbox, item
+
+    for module in (inbox, item):
+        app.register_blueprint(module.bp)
