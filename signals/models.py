@@ -84,7 +84,7 @@ class Signal(db.Model):
     category: Mapped[Category] = relationship()
     department: Mapped[Department] = relationship()
     area: Mapped[Area | None] = relationship()
-    assignee = relationship("User", foreign_keys=[assignee_id], lazy="joined")
+    assignee = relationship("User", foreign_keys=[assignee_id])
     filer: Mapped["FilerContact | None"] = relationship(back_populates="signal", uselist=False,
                                                         cascade="all, delete-orphan")
     updates: Mapped[list["Update"]] = relationship(back_populates="signal", order_by="Update.id",

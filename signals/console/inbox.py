@@ -11,7 +11,7 @@ from geoalchemy2.functions import ST_X, ST_Y
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.departments.models import Category
+from app.departments.models import Category, Membership
 from app.extensions import db
 from app.kinds import Kind
 from app.unit_of_work import unit_of_work
@@ -37,14 +37,13 @@ def _context(f: InboxFilter) -> dict:
     return {"departments": departments, "department_ids": ids, "f": f,
             "categories": db.session.scalars(select(Category).where(Category.department_id.in_(ids or [-1]))
                                              .order_by(Category.kind, Category.position)).all(),
-            "districts": db.session.scalars(select(Area).where(Area.level == AreaLevel.district).order_by(Area.name_bg)).all(),
+            "districts": db.session.scalars(select(Area).where(Area.level == AreaLevel.district)
+                                            .order_by(Area.name_bg)).all(),
             "colleagues": _colleagues(ids), "statuses": list(Status), "kinds": list(Kind), "channels": list(Channel),
             "may_assign": manages_any(current_user), "form": CleanForm()}
 
 
 def _colleagues(department_ids: list[int]) -> list[User]:
-    from app.departments.models import Membership
-
     return list(db.session.scalars(select(User).join(Membership).where(Membership.department_id.in_(
         department_ids or [-1]), User.active.is_(True)).distinct().order_by(User.last_name, User.first_name)))
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.accounts.models import User
@@ -132,7 +133,9 @@ def page_of(user: User, department_ids: list[int], f: InboxFilter) -> tuple[list
     """One page of the filtered items in the filter's order, and how many there are in all."""
     query = filtered(user, department_ids, f)
     total = db.session.scalar(query.with_only_columns(func.count()).order_by(None))
-    items = db.session.scalars(query.order_by(*SORTS[f.sort]).offset((f.page - 1) * PAGE).limit(PAGE)).all()
+    items = db.session.scalars(query.options(selectinload(Signal.assignee), selectinload(Signal.category),
+                                             selectinload(Signal.area))
+                               .order_by(*SORTS[f.sort]).offset((f.page - 1) * PAGE).limit(PAGE)).all()
     return list(items), total
 
 

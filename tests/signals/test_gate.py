@@ -19,8 +19,25 @@ HOSTILE = {"number": "x", "_method": "POST", "_external": "1", "_scheme": "https
 
 
 def number_rules(app):
-    """Every URL rule about one item."""
-    return [rule for rule in app.url_map.iter_rules() if "number" in rule.arguments]
+    """Every URL rule about one item that an anonymous visitor reaches (the console's send them to log in before
+    any lookup: see the test below)."""
+    return [rule for rule in app.url_map.iter_rules() if "number" in rule.arguments
+            and not rule.rule.startswith("/console")]
+
+
+def test_every_console_rule_about_an_item_sends_an_anonymous_visitor_to_log_in_before_any_lookup(app, client,
+                                                                                                create_signal):
+    existing = create_signal(Kind.problem).number
+    rules = [rule for rule in app.url_map.iter_rules() if "number" in rule.arguments
+             and rule.rule.startswith("/console")]
+    assert rules
+    for rule in rules:
+        answers = []
+        for number in (existing, existing[:-6] + "999999", "hello"):
+            response = call(client, rule, url(app, rule, number))
+            assert response.status_code == 302, (rule.rule, number)
+            answers.append((response.status_code, response.headers.get("Location", "").split("?")[0]))
+        assert len(set(answers)) == 1, (rule.rule, answers)          # the same answer whether it exists or not
 
 
 def spellings(number: str) -> list[str]:
