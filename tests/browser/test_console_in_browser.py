@@ -1,0 +1,80 @@
+"""The console in Chromium: a manager of the infrastructure directorate logs in with two-factor, works the inbox
+(list and map), opens a routed problem, takes it and replies in public; the reply is on the public page. axe on
+the inbox and the item; screenshots of the list, the map and the item."""
+
+from __future__ import annotations
+
+import time
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.accounts.passwords import hash_password
+from app.extensions import db
+from tests.browser.pages import phone, serious_violations
+from tests.browser.test_private_filing_in_browser import SHOTS
+
+pytestmark = pytest.mark.browser
+PASSWORD = "amber-quarry-signal-83"
+SECRET = pyotp.random_base32()
+WIDE = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def manager(demo_city):
+    user = db.session.scalar(select(User).where(User.email == "staff.infra@example.org"))
+    user.password_hash, user.totp_secret = hash_password(PASSWORD), SECRET
+    db.session.commit()
+    return user.email, user.id
+
+
+def _log_in_with_code(page, base: str, email: str) -> None:
+    page.goto(base + "/console")
+    page.wait_for_url("**/account/login?next=*")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/account/login/code*")
+    page.fill("#code", pyotp.TOTP(SECRET).now())
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/console")
+
+
+def test_a_manager_works_a_problem_from_the_inbox(chromium, live_server, manager):
+    context, page = phone(chromium)
+    page.set_viewport_size(WIDE)
+    _log_in_with_code(page, live_server, manager[0])
+    rows = page.locator("table.inbox tbody tr")
+    assert rows.count() > 0 and "INFRA" not in page.inner_text("main")
+    found = {"inbox": serious_violations(page)}
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "console-inbox-bg.png"), full_page=True)
+    page.click("p.view-switch a")
+    page.wait_for_selector(".leaflet-interactive")
+    found["map"] = serious_violations(page)
+    page.screenshot(path=str(SHOTS / "console-inbox-map-bg.png"), full_page=True)
+    page.click("p.view-switch a")
+    number = page.locator("table.inbox tbody tr a.number").first.inner_text()
+    page.click(f"text={number}")
+    page.wait_for_url(f"**/console/signals/{number}")
+    found["item"] = serious_violations(page)
+    page.select_option("#assignee", value=str(manager[1]))
+    page.click("#assign button[type=submit]")
+    page.wait_for_url(f"**/console/signals/{number}")
+    assert "Възлагането е записано." in page.inner_text("main")
+    page.fill("#reply textarea", "Ремонтът е възложен и ще бъде извършен до края на седмицата.")
+    page.click("#reply button[type=submit]")
+    page.wait_for_url(f"**/console/signals/{number}")
+    assert "Отговорът е публикуван." in page.inner_text("main")
+    page.screenshot(path=str(SHOTS / "console-item-bg.png"), full_page=True)
+    page.set_viewport_size({"width": 320, "height": 800})                    # reflow: no sideways scrolling
+    time.sleep(0.2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    public = context.new_page()
+    public.goto(live_server + f"/signals/{number}")
+    assert "ще бъде извършен до края на седмицата" in public.inner_text("main")
+    assert found == {"inbox": [], "map": [], "item": []}
+    assert page.hosts == {live_server.split("/")[2]} and not page.errors, (page.hosts, page.errors)
+    context.close()
