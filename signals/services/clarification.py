@@ -45,7 +45,7 @@ def _open_request(signal: Signal) -> Update | None:
 
 def answer_clarification(signal: Signal, filer: User | None, answer: str, files: list[dict] = ()) -> Update:
     """The filer's answer: a filer-visible entry with its files (checked and stored, see
-    signals.web.attachments), the new due date by the kind's rule, back to in progress."""
+    signals.document_uploads), the new due date by the kind's rule, back to in progress."""
     if signal.status != Status.awaiting_clarification:
         raise TransitionNotAllowed("the item does not wait for a clarification")
     if not answer.strip():

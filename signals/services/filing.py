@@ -165,7 +165,7 @@ def file_private(kind: Kind, data: SignalInput, user: User, *, refers_to: Signal
 
 
 def attach_documents(signal: Signal, files: list[dict], update: Update | None = None) -> None:
-    """Give checked, stored files (signals.web.attachments.take) to an item, each named by the item's number and
+    """Give checked, stored files (signals.document_uploads.take) to an item, each named by the item's number and
     its place among the item's files; `update` is the history entry they came with (a filer's answer: its files
     are never public, whatever the item's kind)."""
     first = len(signal.attachments) + 1

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.unit_of_work import unit_of_work
+from signals import document_uploads
 from signals.access import Reader
 from signals.models import Signal
 from signals.services.clarification import answer_clarification
 from signals.services.errors import ServiceError
-from signals.web import attachments
 from signals.web.forms import AnswerForm
 from signals.gate import item_route
 from signals.web.items import render_item
@@ -29,7 +29,7 @@ def answer(item: Signal, reader: Reader):
         flash(_("This item no longer waits for your answer."))
         return redirect(url_for("items.item", number=item.number), 303)
     form = AnswerForm()
-    files = attachments.take(form, []) if form.validate_on_submit() else None
+    files = document_uploads.take(form, []) if form.validate_on_submit() else None
     if files is None:
         return render_item(item, reader, answer_form=form, status=422)
     try:

@@ -14,8 +14,7 @@ from app.kinds import Kind
 from app.localized import current_locale
 from app.unit_of_work import unit_of_work
 from app.web.fields import CleanForm
-from signals import drafts, queries, services
-from signals.web import attachments
+from signals import document_uploads, drafts, queries, services
 from signals.web.private_form import ACCESS_FORMS, PrivateForm, category_choices, from_profile, referenced
 
 bp = Blueprint("private_filing", __name__)
@@ -33,7 +32,7 @@ def form_page():
     form = PrivateForm(kind, current_user, data=start if request.method == "GET" else None)
     kept = draft.data.get("files", []) if draft is not None else []
     if form.validate_on_submit():
-        files = attachments.take(form, kept)
+        files = document_uploads.take(form, kept)
         if files is not None:
             with unit_of_work():
                 draft = drafts.save(current_user.id, kind, {**form.data_for_draft(), "files": files},

@@ -1,6 +1,6 @@
-"""The files of a private item while it is filed: checked at upload (signals.documents, then the optional virus
-scan), kept with the draft through review and edit, and given to the item when Confirm registers it (or with the
-filer's answer to a clarification request)."""
+"""Files uploaded with a form (a private item's filing, a filer's answer, an operator's scans): checked at upload
+(signals.documents, then the optional virus scan), stored, and described for the draft or the item; used by the
+public pages and the console alike."""
 
 from __future__ import annotations
 
