@@ -48,4 +48,11 @@ told (a required notice).
 
 sender: the Signal; update: the public_reply Update (visibility public or filer); actor: the User.""")
 
-ALL = (registered, status_changed, moderated, corrected, notice_recorded, clarification_requested, assigned, replied)
+rerouted = _ns.signal("rerouted", doc="""The item went to another department of the municipality; the filer is told
+(a required notice) and the new department hears of it.
+
+sender: the Signal; update: the reroute Update (body: the reason, for the filer and staff); actor: the User;
+previous: the Department it left.""")
+
+ALL = (registered, status_changed, moderated, corrected, notice_recorded, clarification_requested, assigned, replied,
+       rerouted)

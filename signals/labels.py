@@ -36,7 +36,7 @@ UPDATES = {
 
 def kind_label(kind: Kind) -> str:
     """The kind, in the reader's language."""
-    return str(KINDS[kind])
+    return str(KINDS[Kind(kind)])
 
 
 def hidden_reason_label(reason: HiddenReason | None) -> str:
@@ -57,6 +57,7 @@ NOTICES = {
     "registered": _l("registration notice"), "status": _l("notice of the outcome"),
     "hidden": _l("notice of the hiding"), "unhidden": _l("notice"), "kind": _l("notice of the change of kind"),
     "clarification": _l("notice of the clarification request"), "reply": _l("notice of the reply"),
+    "reroute": _l("notice of the new department"),
 }
 NOTICE_SENT = NOTICES["unhidden"]
 

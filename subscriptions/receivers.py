@@ -62,6 +62,20 @@ def notify_filer_of_registration(signal: Signal, **_) -> None:
     _required_notice(signal, "registered", "registered", {})
 
 
+def _tell_department(signal: Signal) -> None:
+    """The department's address hears of a new item in its inbox (number, category, due date, console link)."""
+    if signal.department is not None and signal.department.email:
+        outbox.add(signal.department.email, "console/new_item",
+                   {"number": signal.number, "category": signal.category.text("name", "bg"), "due_on": signal.due_on,
+                    "link": f"/console/signals/{signal.number}"}, locale="bg", signal_id=signal.id)
+
+
+@events.registered.connect
+def notify_department_of_new_item(signal: Signal, **_) -> None:
+    """A new item in a department's inbox: its address is told."""
+    _tell_department(signal)
+
+
 @events.status_changed.connect
 def notify_filer_of_outcome(signal: Signal, update: Update, **_) -> None:
     """An outcome (answered, resolved, a decision, forwarded, …) told to the filer in the legal terms."""
@@ -111,6 +125,14 @@ def tell_filer_of_reply(signal: Signal, update: Update, **_) -> None:
     """A required notice: the reply's text to an account's address; to an address given without an account only
     that a reply is waiting, with the tracking link."""
     _required_notice(signal, "reply", "reply", {"reply": update.body if signal.user_id else ""})
+
+
+@events.rerouted.connect
+def tell_of_reroute(signal: Signal, update: Update, **_) -> None:
+    """A required notice to the filer: the department now handling the item (the reason to an account's address
+    only); and the new department's address hears of a new item in its inbox."""
+    _required_notice(signal, "reroute", "rerouted", {"reason": update.body if signal.user_id else ""})
+    _tell_department(signal)
 
 
 @events.assigned.connect

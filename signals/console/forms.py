@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from app.kinds import PUBLIC_KINDS, Kind
+from app.mail.addresses import InvalidAddress, normalize
 from app.web.fields import CleanForm, Visible
+from signals.models import Channel
+from signals.services.filing import ACCESS_FORMS
 
 TEXT = 10_000
 
@@ -32,9 +36,62 @@ class ReplyForm(VersionedForm):
                           choices=[("public", _l("everyone who may see the item")), ("filer", _l("the filer only"))])
 
 
+class RerouteForm(VersionedForm):
+    department = SelectField(_l("Send to the department"), validate_choice=False)
+    reason = TextAreaField(_l("Why (the filer reads it)"), validators=[Visible(), Length(max=2000)])
+
+
 class NoteForm(VersionedForm):
     body = TextAreaField(_l("Internal note (staff only)"), validators=[Visible(), Length(max=TEXT)])
 
 
 class ClarifyForm(VersionedForm):
     question = TextAreaField(_l("What should the filer clarify?"), validators=[Visible(), Length(max=TEXT)])
+
+
+def _email(form, field) -> None:
+    """Nothing, or an address we can send to (kept as we send it)."""
+    if field.data:
+        try:
+            field.data = normalize(field.data)
+        except InvalidAddress as invalid:
+            raise ValidationError(str(invalid)) from None
+
+
+class IntakeForm(CleanForm):
+    """An operator registers what a person brought by phone, email, paper or in person, on their behalf."""
+
+    submission_key = HiddenField()
+    kind = SelectField(_l("Kind"), choices=[(k.value, k.value) for k in Kind], default=Kind.problem.value)
+    channel = SelectField(_l("Received by"), default=Channel.phone.value,
+                          choices=[(Channel.phone.value, _l("phone")), (Channel.email.value, _l("email")),
+                                   (Channel.paper.value, _l("paper")), (Channel.in_person.value, _l("in person"))])
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    title = StringField(_l("Title"), validators=[Visible(), Length(min=3, max=120)])
+    description = TextAreaField(_l("What the person says"), validators=[Visible(), Length(max=TEXT)])
+    district = SelectField(_l("District"), choices=[], validate_choice=False)
+    place_description = StringField(_l("Where exactly?"), validators=[Optional(), Length(max=300)])
+    person_name = StringField(_l("Names"), validators=[Length(max=300)])
+    organisation = StringField(_l("Organisation (if the person speaks for one)"), validators=[Length(max=300)])
+    email = StringField(_l("Email (optional: the tracking link goes there)"), validators=[Length(max=254), _email])
+    phone = StringField(_l("Phone"), validators=[Length(max=50)])
+    address = TextAreaField(_l("Correspondence address"), validators=[Length(max=500)])
+    access_form = SelectField(_l("Preferred form of access (information requests)"), validate_choice=False,
+                              choices=[("", "—"), ("review", "review"), ("oral", "oral"), ("copies", "copies"),
+                                       ("electronic", "electronic")])
+    files = MultipleFileField(_l("Scanned documents (optional)"))
+
+    def validate_person_name(self, field) -> None:
+        """A private kind needs the person's names or an organisation, as the law asks of a signal or request."""
+        if self.kind.data not in {k.value for k in PUBLIC_KINDS} and not (field.data or "").strip() and \
+                not (self.organisation.data or "").strip():
+            raise ValidationError(_l("Write the person's names or the organisation's name."))
+
+    def validate_place_description(self, field) -> None:
+        """A problem is located: a district and where in it."""
+        if self.kind.data == Kind.problem.value and not (self.district.data and (field.data or "").strip()):
+            raise ValidationError(_l("For a problem, choose the district and say where in it."))
+
+    def validate_access_form(self, field) -> None:
+        if self.kind.data == Kind.info_request.value and field.data not in ACCESS_FORMS:
+            raise ValidationError(_l("Choose the form of access the person prefers."))

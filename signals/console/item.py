@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.departments.models import Membership
+from app.departments.models import Department, Membership
 from app.extensions import db
 from app.localized import current_locale
 from app.unit_of_work import unit_of_work
@@ -25,6 +25,7 @@ from signals.console.inbox_query import working_days_left
 from signals.gate import item_route
 from signals.models import Signal
 from signals.services import assignment, replies
+from signals.services import reroute as reroute_service
 from signals.services.clarification import request_clarification
 from signals.services.errors import InvalidInput, NotAllowed, ServiceError, TransitionNotAllowed
 from signals.services.status import change_status
@@ -52,7 +53,12 @@ def _forms(item: Signal) -> dict:
     status.status.choices = [(s.value, workflow.label(s, current_locale(), item.kind))
                              for s in sorted(workflow.allowed(item.kind, item.status), key=lambda s: s.value)
                              if s != Status.awaiting_clarification]
+    reroute = forms.RerouteForm(data=version)
+    reroute.department.choices = [("", "—")] + [(str(d.id), d.text("name")) for d in db.session.scalars(
+        select(Department).where(Department.active.is_(True), Department.id != item.department_id)
+        .order_by(Department.name_bg))]
     return {"assign_form": assign, "status_form": status, "reply_form": forms.ReplyForm(data=version),
+            "reroute_form": reroute,
             "note_form": forms.NoteForm(data=version), "clarify_form": forms.ClarifyForm(data=version)}
 
 
@@ -65,6 +71,7 @@ def item(item: Signal, reader: Reader):
     return render_template("console/item.html", signal=item, history=history, reader=reader,
                            days_left=working_days_left(item.due_on), may_manage=reader.can("manage", item),
                            may_ask=Status.awaiting_clarification in workflow.allowed(item.kind, item.status),
+                           may_reroute=reroute_service.may_reroute(current_user, item),
                            **_forms(item)), 200, NO_STORE
 
 
@@ -155,3 +162,15 @@ def clarification(item: Signal, reader: Reader):
     form = forms.ClarifyForm()
     return _act(item, form, lambda: request_clarification(item, current_user, form.question.data),
                 _("The filer is asked to clarify."), "clarify")
+
+
+@bp.post("/<number>/reroute")
+@console_page
+@item_route("act_as_staff")
+def reroute(item: Signal, reader: Reader):
+    """Send the item to another department with a reason (managers; operators from triage); the filer is told."""
+    form = forms.RerouteForm()
+    chosen = form.department.data or ""
+    department = db.session.get(Department, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+    return _act(item, form, lambda: reroute_service.reroute(item, department, current_user, form.reason.data),
+                _("The item is sent to the other department."), "reroute")
