@@ -104,6 +104,20 @@ def is_tacit_refusal(signal: Signal) -> bool:
     return deadlines.is_tacit_refusal(signal)
 
 
+# ZDOI art. 26(1): the forms of access a requester may prefer (codes: signals.services.filing.ACCESS_FORMS).
+ACCESS_FORMS = {
+    "review": _l("Review of the information: the original or a copy, or in a public register"),
+    "oral": _l("Oral information"),
+    "copies": _l("Copies on paper or another carrier"),
+    "electronic": _l("Copies by email, or the web address where the data is published"),
+}
+
+
+def access_form_label(code: str | None) -> str:
+    """An information request's preferred form of access, in the reader's language."""
+    return str(ACCESS_FORMS.get(code or "", code or ""))
+
+
 def status_name(status: Status) -> str:
     """A status in the legal terms, in the current locale, whatever the kind (filters, counts)."""
     return workflow.label(status, current_locale())
@@ -129,4 +143,4 @@ def visibility_label(visibility: Visibility) -> str:
 
 GLOBALS = {f.__name__: f for f in (kind_label, hidden_reason_label, status_label_of, status_label, update_label,
                                    notice_state, tacit_refusal, is_overdue, is_tacit_refusal, status_name,
-                                   channel_label, visibility_label)}
+                                   channel_label, visibility_label, access_form_label)}

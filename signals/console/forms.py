@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.kinds import PUBLIC_KINDS, Kind
 from app.mail.addresses import InvalidAddress, normalize
 from app.web.fields import CleanForm, Visible
 from signals.models import Channel
+from signals.labels import ACCESS_FORMS as LABELS
 from signals.services.filing import ACCESS_FORMS
 
 TEXT = 10_000
@@ -77,9 +78,9 @@ class IntakeForm(CleanForm):
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
     address = TextAreaField(_l("Correspondence address"), validators=[Length(max=500)])
     access_form = SelectField(_l("Preferred form of access (information requests)"), validate_choice=False,
-                              choices=[("", "—"), ("review", "review"), ("oral", "oral"), ("copies", "copies"),
-                                       ("electronic", "electronic")])
+                              choices=[("", "—")] + list(LABELS.items()))
     files = MultipleFileField(_l("Scanned documents (optional)"))
+    by_hand = BooleanField(_l("Keep it in the triage inbox to route it by hand"))
 
     def validate_person_name(self, field) -> None:
         """A private kind needs the person's names or an organisation, as the law asks of a signal or request."""

@@ -22,6 +22,7 @@ from app.web.errors import error_response
 from geo.models import Area, AreaLevel
 from signals import document_uploads, queries, services
 from signals.console.forms import IntakeForm
+from signals.labels import kind_label
 from signals.console.guard import console_page
 from signals.models import Channel, FilerContact, Signal
 from signals.routing import Place
@@ -34,7 +35,7 @@ EARLIER = 20
 def _choices(form: IntakeForm) -> None:
     categories = db.session.scalars(select(Category).where(Category.active.is_(True))
                                     .order_by(Category.kind, Category.position)).all()
-    form.category.choices = [("", "—")] + [(c.code, f"{c.kind.value}: {c.text('name')}") for c in categories]
+    form.category.choices = [("", "—")] + [(c.code, f"{kind_label(c.kind)}: {c.text('name')}") for c in categories]
     areas = db.session.scalars(select(Area).where(Area.level == AreaLevel.district).order_by(Area.name_bg)).all()
     form.district.choices = [("", "—")] + [(str(a.id), a.text("name")) for a in areas]
 
@@ -62,7 +63,7 @@ def _register(form: IntakeForm, category: Category, files: list[dict]) -> str:
                                 place=Place(area_id=int(form.district.data)) if (form.district.data or "").isdigit()
                                 else Place(), place_description=form.place_description.data or "", sender=sender,
                                 submission_key=form.submission_key.data or None,
-                                channel=Channel(form.channel.data))
+                                channel=Channel(form.channel.data), by_hand=bool(form.by_hand.data))
     signal = services.register(kind, data, None, registered_by=current_user).signal
     signal.access_form = form.access_form.data if kind == Kind.info_request else None
     services.attach_documents(signal, files)

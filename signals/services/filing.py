@@ -6,7 +6,7 @@ caller commits, so every slow step (photos, routing) happens before it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from flask import current_app
@@ -60,6 +60,7 @@ class SignalInput:
     locale: str = "bg"
     held: bool = False  # moderation hold: a public item waits for approval
     channel: Channel = Channel.web  # how it reached the city (an operator's intake: phone, email, paper, in person)
+    by_hand: bool = False           # an operator keeps it in the triage inbox, to route it by hand
 
 
 @dataclass
@@ -87,6 +88,8 @@ def register(kind: Kind, data: SignalInput, user: User | None = None, *,
     if kind.needs_account and user is None and registered_by is None:
         raise InvalidInput("this kind is filed by registered users only")
     route = routing.route(data.category, data.place)
+    if data.by_hand:
+        route = replace(route, department=routing.triage())
     signal = Signal(id=_next_id(), kind=kind, status=Status.registered, category=data.category,
                     department=route.department, area=route.area, location=data.place.geometry(),
                     title=data.title.strip(), description=data.description.strip(),

@@ -17,6 +17,4 @@ def register(app: Flask) -> None:
     for module in (home, filing, items, track, map_api, support, my, private_filing, clarify, claims):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(labels.GLOBALS)
-    from signals.web.private_form import ACCESS_FORMS
 
-    app.jinja_env.globals["access_form_label"] = lambda code: str(ACCESS_FORMS.get(code, code))

@@ -19,15 +19,9 @@ from signals import registry
 from signals.documents import DOCX_TYPE
 from signals.web.forms import optional_email
 from signals.models import Signal
+from signals.labels import ACCESS_FORMS
 
 PRIVATE = (Kind.letter.value, Kind.complaint.value, Kind.proposal.value, Kind.info_request.value)
-# ZDOI art. 26(1): the forms of access a requester may prefer.
-ACCESS_FORMS = {
-    "review": _l("Review of the information: the original or a copy, or in a public register"),
-    "oral": _l("Oral information"),
-    "copies": _l("Copies on paper or another carrier"),
-    "electronic": _l("Copies by email, or the web address where the data is published"),
-}
 FIELDS = ("category", "title", "description", "refers_to", "person_name", "organisation", "organisation_seat",
           "eik", "address", "email", "phone", "access_form")
 

@@ -257,12 +257,12 @@ def test_every_account_form_works_without_javascript(chromium, live_server, mail
     page.fill("#current", "not-my-password-at-all")
     page.fill("#password", NEW_PASSWORD)
     page.click("main form[action$='/account/password'] button[type=submit]")
-    assert page.locator("#current-error").is_visible()
+    page.locator("#current-error").wait_for(state="visible")          # the answer page, once it has loaded
 
     page.goto(live_server + "/account/two-factor")
     page.fill("#code", "000000")
     page.click(SUBMIT)
-    assert page.locator("#code-error").is_visible()
+    page.locator("#code-error").wait_for(state="visible")
     totp = pyotp.TOTP(page.inner_text("#totp-secret").replace(" ", ""))
     page.fill("#code", totp.now())
     page.click(SUBMIT)

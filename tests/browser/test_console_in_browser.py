@@ -78,3 +78,49 @@ def test_a_manager_works_a_problem_from_the_inbox(chromium, live_server, manager
     assert found == {"inbox": [], "map": [], "item": []}
     assert page.hosts == {live_server.split("/")[2]} and not page.errors, (page.hosts, page.errors)
     context.close()
+
+
+@pytest.fixture
+def desk(demo_city):
+    """The demo operator and two demo staff accounts, with known passwords and two-factor on."""
+    emails = ("operator@example.org", "staff.admin@example.org", "staff.infra@example.org")
+    for email in emails:
+        user = db.session.scalar(select(User).where(User.email == email))
+        user.password_hash, user.totp_secret = hash_password(PASSWORD), SECRET
+    db.session.commit()
+    return emails
+
+
+def test_an_operator_registers_a_callers_complaint_and_routes_it_from_triage(chromium, live_server, desk):
+    operator, routed_staff, other_staff = desk
+    context, page = phone(chromium)
+    page.set_viewport_size(WIDE)
+    _log_in_with_code(page, live_server, operator)
+    page.click("nav.console-nav a[href$='/console/intake']")
+    page.wait_for_url("**/console/intake")
+    page.select_option("#kind", "complaint")
+    page.select_option("#channel", "phone")
+    page.select_option("#category", label=page.locator("#category option", has_text="Жалба").first.inner_text())
+    page.fill("#title", "Грубо отношение на гишето")
+    page.fill("#description", "Гражданинът се оплаква от отношението на служител на гише 3.")
+    page.fill("#person_name", "Петър Иванов Петров")
+    page.fill("#phone", "+359 88 765 4321")
+    page.check("#by_hand")
+    found = {"intake": serious_violations(page)}
+    page.screenshot(path=str(SHOTS / "console-intake-bg.png"), full_page=True)
+    page.click("main form[enctype] button[type=submit]")
+    page.wait_for_url("**/console/signals/CP-*")
+    number = page.url.rsplit("/", 1)[1]
+    assert number in page.inner_text(".notice")
+    page.select_option("#reroute select", label="Дирекция „Административно обслужване“")
+    page.fill("#reroute textarea", "Компетентна е дирекцията.")
+    page.click("#reroute button[type=submit]")
+    page.wait_for_url(f"**/console/signals/{number}")
+    assert "Дирекция „Административно обслужване“" in page.inner_text("main")
+    for email, status in ((routed_staff, 200), (other_staff, 404)):
+        other_context, other = phone(chromium)
+        _log_in_with_code(other, live_server, email)
+        assert other.goto(f"{live_server}/console/signals/{number}").status == status, email
+        other_context.close()
+    assert found == {"intake": []}
+    context.close()
