@@ -8,7 +8,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register the console's blueprints."""
-    from signals.console import inbox, intake, item
+    from signals.console import corrections, inbox, intake, item
 
-    for module in (inbox, item, intake):
+    for module in (inbox, item, intake, corrections):
         app.register_blueprint(module.bp)

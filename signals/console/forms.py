@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.kinds import PUBLIC_KINDS, Kind
 from app.mail.addresses import InvalidAddress, normalize
-from app.web.fields import CleanForm, Visible
+from app.web.fields import CleanForm, DecimalField, Visible
 from signals.models import Channel
 from signals.labels import ACCESS_FORMS as LABELS
 from signals.services.filing import ACCESS_FORMS
@@ -40,6 +40,23 @@ class ReplyForm(VersionedForm):
 class RerouteForm(VersionedForm):
     department = SelectField(_l("Send to the department"), validate_choice=False)
     reason = TextAreaField(_l("Why (the filer reads it)"), validators=[Visible(), Length(max=2000)])
+
+
+class DuplicateForm(VersionedForm):
+    original = StringField(_l("Number of the earlier item"), validators=[Visible(), Length(max=40)])
+
+
+class KindForm(VersionedForm):
+    category = SelectField(_l("New kind and category"), validate_choice=False)
+
+
+class CategoryForm(VersionedForm):
+    category = SelectField(_l("Category"), validate_choice=False)
+
+
+class PointForm(VersionedForm):
+    lat = DecimalField(_l("Latitude"), validators=[InputRequired(), NumberRange(-90, 90)])
+    lon = DecimalField(_l("Longitude"), validators=[InputRequired(), NumberRange(-180, 180)])
 
 
 class NoteForm(VersionedForm):

@@ -5,37 +5,33 @@ on an older state changes nothing and says who changed the item and when."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.departments.models import Department, Membership
+from app.departments.models import Category, Department, Membership
 from app.extensions import db
 from app.localized import current_locale
-from app.unit_of_work import unit_of_work
 from signals import workflow
 from signals.access import Reader
 from signals.console import forms
+from signals.console.actions import MESSAGES, act
 from signals.console.guard import console_page
 from signals.console.inbox_query import working_days_left
 from signals.gate import item_route
 from signals.models import Signal
-from signals.services import assignment, replies
+from signals.labels import kind_label
+from signals.services import assignment, corrections, replies
 from signals.services import reroute as reroute_service
 from signals.services.clarification import request_clarification
-from signals.services.errors import InvalidInput, NotAllowed, ServiceError, TransitionNotAllowed
+from signals.services.errors import TransitionNotAllowed
 from signals.services.status import change_status
 from signals.workflow import Status
 
 bp = Blueprint("console_item", __name__, url_prefix="/console/signals")
 NO_STORE = {"Cache-Control": "private, no-store"}
-MESSAGES = {TransitionNotAllowed: lambda: _("This status change is not allowed from the item's current status."),
-            NotAllowed: lambda: _("You may not do this on this item."),
-            InvalidInput: lambda: _("Nothing changed: check what you wrote and try again.")}
 
 
 def _members(item: Signal) -> list[User]:
@@ -52,14 +48,29 @@ def _forms(item: Signal) -> dict:
     status = forms.StatusForm(data=version)
     status.status.choices = [(s.value, workflow.label(s, current_locale(), item.kind))
                              for s in sorted(workflow.allowed(item.kind, item.status), key=lambda s: s.value)
-                             if s != Status.awaiting_clarification]
+                             if s not in (Status.awaiting_clarification, Status.duplicate)]
     reroute = forms.RerouteForm(data=version)
     reroute.department.choices = [("", "—")] + [(str(d.id), d.text("name")) for d in db.session.scalars(
         select(Department).where(Department.active.is_(True), Department.id != item.department_id)
         .order_by(Department.name_bg))]
     return {"assign_form": assign, "status_form": status, "reply_form": forms.ReplyForm(data=version),
-            "reroute_form": reroute,
+            "reroute_form": reroute, **_correction_forms(item, version),
             "note_form": forms.NoteForm(data=version), "clarify_form": forms.ClarifyForm(data=version)}
+
+
+def _correction_forms(item: Signal, version: dict) -> dict:
+    """Duplicate, kind (within the visibility class), category (of the same kind) and point."""
+    group = next(g for g in corrections.SWAPPABLE if item.kind in g)
+    categories = db.session.scalars(select(Category).where(Category.active.is_(True))
+                                    .order_by(Category.kind, Category.position)).all()
+    kind = forms.KindForm(data=version)
+    kind.category.choices = [("", "—")] + [(c.code, f"{kind_label(c.kind)}: {c.text('name')}") for c in categories
+                                           if c.kind in group and c.kind != item.kind]
+    category = forms.CategoryForm(data=version)
+    category.category.choices = [(c.code, c.text("name")) for c in categories if c.kind == item.kind]
+    category.category.data = item.category.code
+    return {"duplicate_form": forms.DuplicateForm(data=version), "kind_form": kind, "category_form": category,
+            "point_form": forms.PointForm(data=version)}
 
 
 @bp.get("/<number>")
@@ -72,40 +83,8 @@ def item(item: Signal, reader: Reader):
                            days_left=working_days_left(item.due_on), may_manage=reader.can("manage", item),
                            may_ask=Status.awaiting_clarification in workflow.allowed(item.kind, item.status),
                            may_reroute=reroute_service.may_reroute(current_user, item),
+                           may_duplicate=Status.duplicate in workflow.allowed(item.kind, item.status),
                            **_forms(item)), 200, NO_STORE
-
-
-def _stale(item: Signal, version: str) -> str | None:
-    """Why a form is stale (who changed the item, and when), or None."""
-    if version == str(item.version):
-        return None
-    last = max(item.updates, key=lambda u: (u.created_at, u.id), default=None)
-    who = db.session.get(User, last.author_id).name if last is not None and last.author_id else _("the system")
-    from app.web.templating import localdatetime
-
-    return _("Nothing changed: %(who)s changed this item at %(when)s after you opened it. Read it again and "
-             "repeat your action if it is still needed.", who=who, when=localdatetime(last.created_at) if last
-             else "")
-
-
-def _act(item: Signal, form: forms.VersionedForm, do: Callable[[], object], done: str, anchor: str):
-    """Validate, check the version, run one service in one transaction; every outcome is a message."""
-    page = url_for(".item", number=item.number)
-    if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors) or MESSAGES[InvalidInput]())
-        return redirect(f"{page}#{anchor}", 303)
-    stale = _stale(item, form.version.data or "")
-    if stale:
-        flash(stale)
-        return redirect(f"{page}#{anchor}", 303)
-    try:
-        with unit_of_work():
-            do()
-    except ServiceError as error:
-        flash(next((m() for kind, m in MESSAGES.items() if isinstance(error, kind)), MESSAGES[InvalidInput]()))
-        return redirect(f"{page}#{anchor}", 303)
-    flash(done, "ok")
-    return redirect(page, 303)
 
 
 @bp.post("/<number>/assign")
@@ -116,7 +95,7 @@ def assign(item: Signal, reader: Reader):
     form = forms.AssignForm()
     chosen = form.assignee.data or ""
     assignee = db.session.get(User, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
-    return _act(item, form, lambda: assignment.assign(item, assignee, current_user), _("Assignment saved."),
+    return act(item, form, lambda: assignment.assign(item, assignee, current_user), _("Assignment saved."),
                 "assign")
 
 
@@ -127,10 +106,12 @@ def status(item: Signal, reader: Reader):
     """Move the item along its workflow (only the moves the table allows)."""
     form = forms.StatusForm()
     new = next((s for s in Status if s.value == form.status.data), None)
-    if new is None or new == Status.awaiting_clarification:
-        flash(MESSAGES[TransitionNotAllowed]())
+    if new is None or new in (Status.awaiting_clarification, Status.duplicate) or (
+            new == Status.forwarded and not (form.note.data or "").strip()):
+        flash(_("Say in the note to which institution the item is forwarded.") if new == Status.forwarded
+              else MESSAGES[TransitionNotAllowed]())
         return redirect(url_for(".item", number=item.number) + "#status", 303)
-    return _act(item, form, lambda: change_status(item, new, current_user, note=form.note.data.strip()),
+    return act(item, form, lambda: change_status(item, new, current_user, note=form.note.data.strip()),
                 _("Status changed."), "status")
 
 
@@ -140,7 +121,7 @@ def status(item: Signal, reader: Reader):
 def reply(item: Signal, reader: Reader):
     """A reply in public or to the filer only; the filer is told."""
     form = forms.ReplyForm()
-    return _act(item, form, lambda: replies.reply(item, current_user, form.body.data,
+    return act(item, form, lambda: replies.reply(item, current_user, form.body.data,
                                                   public=form.audience.data == "public"), _("Reply published."),
                 "reply")
 
@@ -151,7 +132,7 @@ def reply(item: Signal, reader: Reader):
 def note(item: Signal, reader: Reader):
     """An internal note, for staff only."""
     form = forms.NoteForm()
-    return _act(item, form, lambda: replies.note(item, current_user, form.body.data), _("Note saved."), "note")
+    return act(item, form, lambda: replies.note(item, current_user, form.body.data), _("Note saved."), "note")
 
 
 @bp.post("/<number>/clarification")
@@ -160,7 +141,7 @@ def note(item: Signal, reader: Reader):
 def clarification(item: Signal, reader: Reader):
     """Ask the filer to clarify: the clock stops until the answer; the filer is told."""
     form = forms.ClarifyForm()
-    return _act(item, form, lambda: request_clarification(item, current_user, form.question.data),
+    return act(item, form, lambda: request_clarification(item, current_user, form.question.data),
                 _("The filer is asked to clarify."), "clarify")
 
 
@@ -172,5 +153,5 @@ def reroute(item: Signal, reader: Reader):
     form = forms.RerouteForm()
     chosen = form.department.data or ""
     department = db.session.get(Department, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
-    return _act(item, form, lambda: reroute_service.reroute(item, department, current_user, form.reason.data),
+    return act(item, form, lambda: reroute_service.reroute(item, department, current_user, form.reason.data),
                 _("The item is sent to the other department."), "reroute")

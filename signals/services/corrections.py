@@ -17,7 +17,10 @@ from signals import deadlines, events, routing
 from signals.models import Signal, Update, UpdateKind, Visibility
 from signals.services.errors import InvalidInput
 
-SWAPPABLE = frozenset({Kind.problem, Kind.question})   # one visibility class: a public kind stays public
+# Kinds that may change into each other: within one visibility class (a public kind stays public, a private one
+# private) — a problem and a question; a letter, a complaint, a proposal and an information request.
+SWAPPABLE = (frozenset({Kind.problem, Kind.question}),
+             frozenset({Kind.letter, Kind.complaint, Kind.proposal, Kind.info_request}))
 
 
 def _corrected(signal: Signal, what: str, kind: UpdateKind, actor: User | None, **data) -> Update:
@@ -31,10 +34,11 @@ def _corrected(signal: Signal, what: str, kind: UpdateKind, actor: User | None, 
 
 
 def change_kind(signal: Signal, kind: Kind, category: Category, actor: User | None) -> Update:
-    """Make a problem a question or the reverse, with a category of the new kind; the due date is counted again
-    from the registration under the new kind's rule. The number stays: a change of kind is an Update."""
-    if {signal.kind, kind} != SWAPPABLE:
-        raise InvalidInput("only a problem and a question may change into each other")
+    """Another kind of the same visibility class (problem ↔ question; letter, complaint, proposal, information
+    request among themselves), with a category of the new kind; the due date is counted again from the
+    registration under the new kind's rule. The number stays: a change of kind is an Update."""
+    if kind == signal.kind or not any({signal.kind, kind} <= group for group in SWAPPABLE):
+        raise InvalidInput("a kind changes only within its visibility class")
     if category.kind != kind:
         raise InvalidInput("the category must belong to the new kind")
     old_kind, old_category = signal.kind, signal.category

@@ -16,7 +16,7 @@ from app.kinds import Kind
 from signals import access, map_cells, workflow
 from signals.map_cells import LEVELS, MapCell
 from signals.models import HiddenReason, Signal
-from signals.services import change_status, corrections, moderation
+from signals.services import change_status, corrections, duplicates, moderation, reroute
 from signals.workflow import Status
 
 WINDOWS = (7, 30, 90)
@@ -82,10 +82,10 @@ def city(create_category, create_user, create_signal):
     return made, (potholes, lights, questions), staff
 
 
-STATUSES = ("registered", "in_progress", "answered")
+STATUSES = ("registered", "in_progress", "answered", "duplicate")
 
 
-def test_cells_are_exact_after_every_kind_of_write(city):
+def test_cells_are_exact_after_every_kind_of_write(city, create_user, create_department):
     signals, (potholes, lights, questions), staff = city
     assert_exact((potholes, lights, questions), STATUSES)
     held = next(s for s in signals if not s.text_approved and s.kind == Kind.problem)
@@ -106,6 +106,12 @@ def test_cells_are_exact_after_every_kind_of_write(city):
     progressed = next(s for s in signals if s.status == Status.registered and s.text_approved and not s.hidden
                       and s is not swapped)
     change_status(progressed, Status.in_progress, staff)
+    admin = create_user(Role.admin)
+    twin = next(s for s in signals if s.kind == Kind.problem and s.text_approved and not s.hidden
+                and Status.duplicate in workflow.allowed(s.kind, s.status) and s not in (moved, swapped, progressed))
+    duplicates.mark_duplicate(twin, progressed, admin)
+    rerouted = next(s for s in signals if s.text_approved and s not in (twin, moved, swapped, progressed))
+    reroute.reroute(rerouted, create_department(), admin, "Компетентен е друг отдел.")
     db.session.flush()
     assert_exact((potholes, lights, questions), STATUSES)
     horizon = clock.today() - timedelta(days=map_cells.HORIZON_DAYS)
