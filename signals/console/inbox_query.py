@@ -44,6 +44,7 @@ class InboxFilter:
 
     department_id: int | None = None
     status: Status | None = None
+    open_only: bool = True        # the default view: items still being worked on
     kind: Kind | None = None
     category_id: int | None = None
     area_id: int | None = None
@@ -58,8 +59,9 @@ class InboxFilter:
     @classmethod
     def from_args(cls, args) -> "InboxFilter":
         """The filter of a query string; anything unknown is ignored."""
-        assignee = args.get("assignee", "")
-        return cls(department_id=_int(args.get("department", "")), status=_enum(Status, args.get("status", "")),
+        assignee, status = args.get("assignee", ""), args.get("status")
+        return cls(department_id=_int(args.get("department", "")), status=_enum(Status, status or ""),
+                   open_only=status in (None, "open"),
                    kind=_enum(Kind, args.get("kind", "")), category_id=_int(args.get("category", "")),
                    area_id=_int(args.get("district", "")),
                    assignee=assignee if assignee in ("me", "none") or _int(assignee) else "",
@@ -71,7 +73,8 @@ class InboxFilter:
     def args(self, **changes) -> dict:
         """The query string of this filter (with changes), without defaults: for links and pagination."""
         f = replace(self, **changes)
-        values = {"department": f.department_id, "status": f.status and f.status.value, "kind": f.kind and
+        status = f.status.value if f.status else (None if f.open_only else "all")
+        values = {"department": f.department_id, "status": status, "kind": f.kind and
                   f.kind.value, "category": f.category_id, "district": f.area_id, "assignee": f.assignee,
                   "channel": f.channel and f.channel.value, "overdue": "1" if f.overdue else None,
                   "due_within": f.due_within, "q": f.q, "sort": None if f.sort == "new" else f.sort,
@@ -107,6 +110,8 @@ def filtered(user: User, department_ids: list[int], f: InboxFilter, *, with_stat
     query = select(Signal).where(Signal.department_id.in_(_inboxes(user, department_ids, f)), access.visible(user))
     if with_status and f.status:
         query = query.where(Signal.status == f.status)
+    elif with_status and f.open_only:
+        query = query.where(Signal.status.in_(OPEN_STATUSES))
     for column, value in ((Signal.kind, f.kind), (Signal.category_id, f.category_id), (Signal.area_id, f.area_id),
                           (Signal.channel, f.channel)):
         if value is not None:

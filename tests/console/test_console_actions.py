@@ -122,3 +122,28 @@ def test_a_member_takes_an_item_and_only_a_manager_gives_it_to_someone_else(app,
     told = db.session.scalars(select(Delivery).where(Delivery.template == "console/assigned")).all()
     assert [d.recipient for d in told] == [desk["other"].email]
     assert any(u.kind == UpdateKind.assignment and u.visibility == Visibility.internal for u in item.updates)
+
+
+def test_the_inbox_shows_open_items_by_default_and_filters_by_words_status_and_due_days(app, desk, login_as,
+                                                                                         create_signal):
+    item = desk["item"]
+    done = create_signal(Kind.problem, category=item.category, title="Стара изгоряла лампа")
+    from signals.services import change_status
+
+    for step in (Status.in_progress, Status.answered, Status.closed):
+        change_status(done, step, desk["staff"])
+    db.session.commit()
+    client = login_as(desk["staff"])
+    default = client.get("/console").get_data(as_text=True)
+    assert item.number in default and done.number not in default
+    everything = client.get("/console?status=all").get_data(as_text=True)
+    assert item.number in everything and done.number in everything
+    assert done.number in client.get("/console?status=all&q=изгоряла").get_data(as_text=True)
+    assert item.number not in client.get("/console?status=all&q=изгоряла").get_data(as_text=True)
+    within = client.get("/console?due_within=60").get_data(as_text=True)          # 30 days ≤ 60 working days
+    assert item.number in within and item.number not in client.get("/console?due_within=1").get_data(as_text=True)
+    lookup = client.get(f"/console?q={item.number.lower().replace('-', ' ')}")
+    assert lookup.status_code == 303 and lookup.headers["Location"].endswith(f"/console/signals/{item.number}")
+    for hostile in ("status=x", "page=-1", "due_within=99999", "assignee=abc", "sort=x", "district=1e9", "q=%25_"):
+        assert client.get(f"/console?{hostile}").status_code == 200, hostile
+    assert client.get("/console?status=%00").status_code == 400           # NUL: the site-wide 400
