@@ -54,5 +54,17 @@ rerouted = _ns.signal("rerouted", doc="""The item went to another department of 
 sender: the Signal; update: the reroute Update (body: the reason, for the filer and staff); actor: the User;
 previous: the Department it left.""")
 
+fix_question_asked = _ns.signal("fix_question_asked", doc="""A problem was marked resolved and its filer is asked "Is
+it fixed?" (a required notice; the answer is due within signals.services.fix_check.ANSWER_DAYS days).
+
+sender: the Signal; update: the filer-visible fix_question Update (data: asked_on, answer_by); actor: the User who
+resolved the item, or None.""")
+
+fix_answered = _ns.signal("fix_answered", doc="""The filer answered "Is it fixed?": yes closed the item, no reopened it
+(in progress) with their comment.
+
+sender: the Signal; update: the filer-visible fix_answer Update (body: the comment; data: fixed); fixed: True or
+False; actor: the filer's User, or None for a filer without an account.""")
+
 ALL = (registered, status_changed, moderated, corrected, notice_recorded, clarification_requested, assigned, replied,
-       rerouted)
+       rerouted, fix_question_asked, fix_answered)

@@ -31,7 +31,10 @@ UPDATES = {
     UpdateKind.clarification_answer: _l("clarification from the filer"),
     UpdateKind.assignment: _l("assigned"), UpdateKind.internal_note: _l("internal note"),
     UpdateKind.forward: _l("forwarded to another institution"),
+    UpdateKind.fix_question: _l("the filer is asked whether it is fixed"),
+    UpdateKind.fix_answer: _l("the filer's answer whether it is fixed"),
 }
+FIX_ANSWERS = {True: _l("the filer says it is fixed"), False: _l("the filer says it is not fixed")}
 
 
 def kind_label(kind: Kind) -> str:
@@ -58,6 +61,7 @@ NOTICES = {
     "hidden": _l("notice of the hiding"), "unhidden": _l("notice"), "kind": _l("notice of the change of kind"),
     "clarification": _l("notice of the clarification request"), "reply": _l("notice of the reply"),
     "reroute": _l("notice of the new department"),
+    "fix_question": _l("notice asking whether it is fixed"),
 }
 NOTICE_SENT = NOTICES["unhidden"]
 
@@ -69,6 +73,8 @@ def update_label(update: Update) -> str:
         if (update.data or {}).get("withheld"):
             return str(NOTICES_WITHHELD.get(notice, NOTICE_WITHHELD))
         return str(NOTICES.get(notice, NOTICE_SENT))
+    if update.kind == UpdateKind.fix_answer:
+        return str(FIX_ANSWERS[bool((update.data or {}).get("fixed"))])
     return str(UPDATES.get(update.kind, update.kind.value))
 
 

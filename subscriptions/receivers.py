@@ -7,6 +7,10 @@ number, date, category, department, status and the tracking link, never text tha
 someone typed, and at most MAIL_DAILY_LIMIT_PER_ADDRESS such mails go to one
 address a local day; a withheld notice is written in the item's history. The
 history entry is written by a service (signals.services.notices), never here.
+
+A problem marked resolved asks its filer "Is it fixed?" (signals.services.fix_check); that notice tells the
+outcome too, so it takes the outcome notice's place. Staff hear of items given to them, and a department hears at
+its address when a filer says a resolved problem is not fixed.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from app.extensions import db
 from app.mail import outbox
 from signals import events, tokens, workflow
 from signals.models import Signal, Update
-from signals.services import notices
+from signals.services import fix_check, notices
 from signals.workflow import Status
 
 log = logging.getLogger(__name__)
@@ -80,6 +84,8 @@ def notify_department_of_new_item(signal: Signal, **_) -> None:
 def notify_filer_of_outcome(signal: Signal, update: Update, **_) -> None:
     """An outcome (answered, resolved, a decision, forwarded, …) told to the filer in the legal terms."""
     if update.new_status not in OUTCOMES or update.visibility.value == "internal":
+        return
+    if fix_check.to_be_asked(signal, update):        # "Is it fixed?" tells the outcome with the question
         return
     locale = (signal.filer.locale if signal.filer else None) or "bg"
     _required_notice(signal, "status", "status",
@@ -144,3 +150,34 @@ def tell_the_assignee(signal: Signal, update: Update, actor: User, assignee: Use
                {"number": signal.number, "category": signal.category.text("name", assignee.locale or "bg"),
                 "due_on": signal.due_on, "by": actor.name, "link": f"/console/signals/{signal.number}"},
                locale=assignee.locale or "bg", signal_id=signal.id)
+
+
+@events.status_changed.connect
+def ask_whether_fixed(signal: Signal, update: Update, actor: User | None = None, **_) -> None:
+    """A problem marked resolved: its filer, when a notice can reach them, is asked "Is it fixed?" (the service
+    records the question; its own event brings the notice)."""
+    if fix_check.to_be_asked(signal, update):
+        fix_check.ask(signal, actor)
+
+
+@events.fix_question_asked.connect
+def tell_filer_to_check_the_fix(signal: Signal, update: Update, **_) -> None:
+    """A required notice: the item is resolved, is it fixed? Answer on the item's page by the last day (the
+    outcome and the date only: nothing anyone typed)."""
+    locale = (signal.filer.locale if signal.filer else None) or "bg"
+    _required_notice(signal, "fix_question", "fix_question",
+                     {"status": workflow.label(Status.resolved, locale, signal.kind),
+                      "answer_by": fix_check.answer_by(update), "days": fix_check.ANSWER_DAYS})
+
+
+@events.fix_answered.connect
+def tell_the_department_it_is_not_fixed(signal: Signal, fixed: bool, **_) -> None:
+    """The filer says a resolved problem is not fixed: the department hears at its address that the item is back
+    in progress (the number and a console link; never the filer's text)."""
+    if fixed or not signal.department.email:
+        return
+    locale = current_app.config["BABEL_DEFAULT_LOCALE"]        # a department has no language of its own
+    outbox.add(signal.department.email, "console/not_fixed",
+               {"number": signal.number, "category": signal.category.text("name", locale),
+                "link": f"/console/signals/{signal.number}"},
+               locale=locale, signal_id=signal.id)

@@ -12,9 +12,10 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Register the public blueprints and the template globals for labels."""
     from signals import labels
-    from signals.web import claims, clarify, filing, home, items, map_api, my, private_filing, support, track
+    from signals.web import (claims, clarify, filing, fix_check, home, items, map_api, my, private_filing, support,
+                             track)
 
-    for module in (home, filing, items, track, map_api, support, my, private_filing, clarify, claims):
+    for module in (home, filing, items, track, map_api, support, my, private_filing, clarify, fix_check, claims):
         app.register_blueprint(module.bp)
     app.jinja_env.globals.update(labels.GLOBALS)
 

@@ -11,13 +11,15 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.kinds import Kind
 from app.mail.addresses import InvalidAddress, normalize
+from app.web import text
 from app.web.fields import CleanForm, DecimalField, Visible
 from signals import routing
 from signals.documents import DOCX_TYPE
+from signals.services.fix_check import COMMENT_MAX
 
 MAX_LINKS = 2
 MAX_PHOTOS = 3
@@ -133,3 +135,17 @@ class AnswerForm(CleanForm):
     answer = TextAreaField(_l("Your answer"), validators=[Visible(), Length(max=10_000)])
     files = MultipleFileField(_l("Files (optional)"), render_kw={
         "accept": ".pdf,.jpg,.jpeg,.png,.docx,application/pdf,image/jpeg,image/png," + DOCX_TYPE})
+
+
+class FixedForm(CleanForm):
+    """The filer's answer to "Is it fixed?": yes or no, and for a no what is still wrong."""
+
+    fixed = RadioField(_l("Is it fixed?"), choices=[("yes", _l("Yes, it is fixed")), ("no", _l("No, it is not fixed"))],
+                       validate_choice=False, validators=[InputRequired(_l("Choose yes or no.")),
+                                                          AnyOf(("yes", "no"), _l("Choose yes or no."))])
+    comment = TextAreaField(_l("Your comment"), validators=[Length(max=COMMENT_MAX)])
+
+    def validate_comment(self, field) -> None:
+        """A no says what is still not fixed."""
+        if self.fixed.data == "no" and not text.has_visible(field.data or ""):
+            raise ValidationError(_l("Say what is still not fixed."))

@@ -14,7 +14,8 @@ from signals.access import Reader
 from signals.models import Attachment, Signal, Visibility
 from signals.workflow import Status
 from signals.web import support
-from signals.web.forms import AnswerForm
+from signals.services import fix_check
+from signals.web.forms import AnswerForm, FixedForm
 from signals.gate import item_route
 
 bp = Blueprint("items", __name__)
@@ -43,15 +44,21 @@ def item(item: Signal, reader: Reader):
     return render_item(item, reader)
 
 
-def render_item(item: Signal, reader: Reader, answer_form=None, status: int = 200):
-    """The item page for a reader who may view it; `answer_form` brings back a refused clarification answer."""
+def render_item(item: Signal, reader: Reader, answer_form=None, fix_form=None, status: int = 200):
+    """The item page for a reader who may view it; `answer_form` brings back a refused clarification answer,
+    `fix_form` a refused answer to "Is it fixed?"."""
     point = to_shape(item.location).coords[0] if item.location is not None else None
     filer = reader.can("reply_as_filer", item)
     if filer and item.status == Status.awaiting_clarification:
         answer_form = answer_form or AnswerForm(formdata=None)
+    question = fix_check.open_question(item) if filer else None
+    if question is not None:
+        fix_form = fix_form or FixedForm(formdata=None)
     return render_template("signals/item.html", signal=item, history=history_for(item, reader),
                            filer=filer, **_photos_and_files(item, reader),
                            point=point, related=related(item, reader), answer_form=answer_form,
+                           fix_form=fix_form if question is not None else None,
+                           fix_answer_by=fix_check.answer_by(question) if question is not None else None,
                            **support.page_context(item)), status, NO_STORE
 
 

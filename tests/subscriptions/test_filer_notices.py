@@ -34,14 +34,15 @@ def test_an_outcome_is_mailed_in_the_filers_language_and_proven_in_the_history(c
     change_status(signal, Status.resolved, staff, note="CANARY-REPLY")
     change_status(signal, Status.closed, staff)                             # closing after it: no mail
     mails = _mails(signal)
-    assert [m.template for m in mails] == ["registered", "status"]
+    # A resolved problem's outcome comes with "Is it fixed?" (signals/services/fix_check.py): one mail, not two.
+    assert [m.template for m in mails] == ["registered", "fix_question"]
     outcome = mails[1]
     text, html = bodies(outcome)
     assert "resolved" in outcome.subject and signal.number in outcome.subject and "resolved" in text
     for canary in ("CANARY-TITLE", "CANARY-DESCRIPTION", "CANARY-NOTE", "CANARY-REPLY"):
         assert canary not in outcome.subject + text + html
     assert outcome.required and f"/signals/{signal.number}?t=" in text
-    assert [n["notice"] for n in _notices(signal)] == ["registered", "status"]
+    assert [n["notice"] for n in _notices(signal)] == ["registered", "fix_question"]
     proof = [u for u in signal.updates if u.kind == UpdateKind.notice][-1]
     assert proof.delivery_id == outcome.id and "withheld" not in proof.data
 
