@@ -26,6 +26,12 @@ def infected_pdf() -> bytes:
     return pdf() + b"%" + MALWARE_MARK + b"\n"
 
 
+@pytest.fixture(autouse=True)
+def scanner_setting_restored(app, monkeypatch):
+    """Each test sets CLAMD_SOCKET as it needs; the setting is restored after it."""
+    monkeypatch.setitem(app.config, "CLAMD_SOCKET", "")
+
+
 @pytest.fixture
 def filer(create_user):
     return create_user(first_name="Мария", middle_name="Иванова", last_name="Петрова", address="ул. „Раковски“ 1")

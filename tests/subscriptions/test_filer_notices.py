@@ -16,8 +16,9 @@ from signals.workflow import Status
 
 
 def _mails(signal) -> list[Delivery]:
-    """The item's mails, rendered as the sending job renders them."""
-    rows = db.session.scalars(select(Delivery).where(Delivery.signal_id == signal.id).order_by(Delivery.id))
+    """The item's mails to its filer (not the department's "new item" mails), rendered as the sending job does."""
+    rows = db.session.scalars(select(Delivery).where(Delivery.signal_id == signal.id,
+                                                     Delivery.template.not_like("console/%")).order_by(Delivery.id))
     return [outbox.render(row) for row in rows]
 
 
