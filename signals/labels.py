@@ -29,7 +29,7 @@ UPDATES = {
     UpdateKind.extension: _l("deadline extended"), UpdateKind.decision: _l("decision"),
     UpdateKind.clarification_request: _l("clarification requested"),
     UpdateKind.clarification_answer: _l("clarification from the filer"),
-    UpdateKind.assignment: _l("assigned"), UpdateKind.internal_note: _l("internal note"),
+    UpdateKind.assignment: _l("assigned"), UpdateKind.redaction: _l("personal data taken out of the public text"), UpdateKind.internal_note: _l("internal note"),
     UpdateKind.forward: _l("forwarded to another institution"),
     UpdateKind.fix_question: _l("the filer is asked whether it is fixed"),
     UpdateKind.fix_answer: _l("the filer's answer whether it is fixed"),

@@ -151,6 +151,7 @@ class UpdateKind(str, enum.Enum):
     moderation = "moderation"
     notice = "notice"
     assignment = "assignment"
+    redaction = "redaction"
     fix_question = "fix_question"      # a resolved problem's filer is asked "Is it fixed?"
     fix_answer = "fix_answer"          # their yes or no (and comment)
 

@@ -1,10 +1,10 @@
 """Corrections in the console: mark a duplicate, change the kind (within its visibility class) or the category,
-move the point. Each form carries the item's version and calls one service (signals.services.corrections,
+move the point, redact personal data from the public text and photos. Each form carries the item's version and calls one service (signals.services.corrections,
 signals.services.duplicates) through the item page's `act`."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from signals.console.actions import act
 from signals.console.guard import console_page
 from signals.gate import item_route
 from signals.models import Signal
-from signals.services import corrections, duplicates
+from signals.services import corrections, duplicates, redaction
 
 bp = Blueprint("console_corrections", __name__, url_prefix="/console/signals")
 
@@ -71,6 +71,17 @@ def point(item: Signal, reader: Reader):
     form = forms.PointForm()
     return act(item, form, lambda: corrections.move_point(item, float(form.lon.data), float(form.lat.data),
                                                           current_user), _("The place is corrected."), "point")
+
+
+@bp.post("/<number>/redact")
+@console_page
+@item_route("act_as_staff")
+def redact(item: Signal, reader: Reader):
+    """Take personal data out of the public title, text or photos; the original stays for staff."""
+    form = forms.RedactForm()
+    withdrawn = {int(v) for v in request.form.getlist("withdraw_photo") if v.isdigit() and len(v) < 10}
+    return act(item, form, lambda: redaction.redact(item, current_user, form.title.data, form.description.data,
+                                                    withdrawn), _("The public text is redacted."), "redact")
 
 
 def _unchanged():

@@ -59,6 +59,11 @@ class PointForm(VersionedForm):
     lon = DecimalField(_l("Longitude"), validators=[InputRequired(), NumberRange(-180, 180)])
 
 
+class RedactForm(VersionedForm):
+    title = StringField(_l("Public title"), validators=[Visible(), Length(max=200)])
+    description = TextAreaField(_l("Public text"), validators=[Visible(), Length(max=TEXT)])
+
+
 class NoteForm(VersionedForm):
     body = TextAreaField(_l("Internal note (staff only)"), validators=[Visible(), Length(max=TEXT)])
 

@@ -69,8 +69,9 @@ def _correction_forms(item: Signal, version: dict) -> dict:
     category = forms.CategoryForm(data=version)
     category.category.choices = [(c.code, c.text("name")) for c in categories if c.kind == item.kind]
     category.category.data = item.category.code
+    redact = forms.RedactForm(data={**version, "title": item.title, "description": item.description})
     return {"duplicate_form": forms.DuplicateForm(data=version), "kind_form": kind, "category_form": category,
-            "point_form": forms.PointForm(data=version)}
+            "point_form": forms.PointForm(data=version), "redact_form": redact}
 
 
 @bp.get("/<number>")

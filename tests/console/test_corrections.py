@@ -77,3 +77,20 @@ def test_kind_category_and_point_change_within_their_rules(app, db_session, crea
     assert problem.category_id == other_problems.id and problem.area is not None
     kinds = [u.kind for u in problem.updates]
     assert UpdateKind.category_change in kinds and UpdateKind.relocation in kinds
+
+
+def test_redaction_takes_personal_data_out_of_the_public_page_and_keeps_it_for_staff(
+        app, db_session, create_category, create_user, create_signal, login_as):
+    category = create_category(Kind.problem)
+    staff = create_user(Role.staff, department=category.department, totp_secret=SECRET)
+    item = create_signal(Kind.problem, category=category, title="Дупка пред дома на Иван Петров",
+                         description="Дупка. Телефонът ми е 0888 123 456.")
+    db.session.commit()
+    client = login_as(staff)
+    assert _post(client, item, "redact", title="Дупка пред дома", description="Дупка.").status_code == 303
+    public = app.test_client().get(f"/signals/{item.number}").get_data(as_text=True)
+    assert "Иван Петров" not in public and "0888 123 456" not in public and "Дупка пред дома" in public
+    console = client.get(f"/console/signals/{item.number}").get_data(as_text=True)
+    assert "Иван Петров" in console and "0888 123 456" in console and _audited("redaction", item)
+    db.session.refresh(item)
+    assert [u.visibility.value for u in item.updates if u.kind == UpdateKind.redaction] == ["internal"]
