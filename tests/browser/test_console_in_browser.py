@@ -56,6 +56,10 @@ def test_a_manager_works_a_problem_from_the_inbox(chromium, live_server, manager
     found["map"] = serious_violations(page)
     page.screenshot(path=str(SHOTS / "console-inbox-map-bg.png"), full_page=True)
     page.click("p.view-switch a")
+    page.set_viewport_size({"width": 320, "height": 800})                    # reflow: the inbox on a phone
+    time.sleep(0.2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size(WIDE)
     number = page.locator("table.inbox tbody tr a.number").first.inner_text()
     page.click(f"text={number}")
     page.wait_for_url(f"**/console/signals/{number}")
