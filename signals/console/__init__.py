@@ -8,7 +8,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register the console's blueprints."""
-    from signals.console import corrections, inbox, intake, item
+    from signals.console import audit_view, corrections, inbox, intake, item
 
-    for module in (inbox, item, intake, corrections):
+    for module in (inbox, item, intake, corrections, audit_view):
         app.register_blueprint(module.bp)

@@ -147,3 +147,13 @@ def test_the_inbox_shows_open_items_by_default_and_filters_by_words_status_and_d
     for hostile in ("status=x", "page=-1", "due_within=99999", "assignee=abc", "sort=x", "district=1e9", "q=%25_"):
         assert client.get(f"/console?{hostile}").status_code == 200, hostile
     assert client.get("/console?status=%00").status_code == 400           # NUL: the site-wide 400
+
+
+def test_a_manager_reads_the_departments_audit_and_a_member_does_not(app, desk, login_as):
+    item = desk["item"]
+    member = login_as(desk["staff"])
+    member.post(f"/console/signals/{item.number}/note", data={**_form(member, item, "note"), "body": "Бележка."})
+    page = login_as(desk["manager"]).get("/console/audit")
+    assert page.status_code == 200 and item.number in page.get_data(as_text=True) and "internal_note" in \
+        page.get_data(as_text=True)
+    assert member.get("/console/audit").status_code == 404
