@@ -7,6 +7,8 @@ number, date, category, department, status and the tracking link, never text tha
 someone typed, and at most MAIL_DAILY_LIMIT_PER_ADDRESS such mails go to one
 address a local day; a withheld notice is written in the item's history. The
 history entry is written by a service (signals.services.notices), never here.
+No mail goes to an address on the moderators' blocklist (signals.services.blocklist):
+only an audit row says so, never the filer's history.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import logging
 
 from flask import current_app
 
+from app import audit
 from app.accounts.models import User
 from app.extensions import db
 from app.mail import outbox
 from signals import events, tokens, workflow
 from signals.models import Signal, Update
-from signals.services import notices
+from signals.services import blocklist, notices
 from signals.workflow import Status
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,10 @@ def _required_notice(signal: Signal, notice: str, template: str, context: dict) 
     # A filer with an account hears at the account's (confirmed) address, whatever the item's snapshot says.
     address = account.email if account is not None else (filer.email if filer else "")
     if not address:
+        return
+    if blocklist.is_blocked(address):        # on the moderators' blocklist: no mail, and nothing the filer sees
+        audit.record(None, "notice_not_mailed", "signal", signal.id, notice=notice, why="blocklist")
+        log.info("notice %s for item %s not mailed: the address is on the blocklist", notice, signal.id)
         return
     unverified = account is None
     limit = current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]
