@@ -52,7 +52,7 @@ def list_command() -> None:
     items = db.session.scalars(queries.moderation_queue()).all()
     click.echo(f"hold: {'on' if moderation.hold_is_on() else 'off'}; waiting: {len(items)}")
     for item in items:
-        photos = sum(not a.approved for a in item.attachments)
+        photos = len(moderation.waiting_photos(item))
         click.echo(f"{item.number}\t{item.kind.value}\t{'text' if not item.text_approved else '-'}\t"
                    f"{photos} photo(s)\t{item.title[:60]}")
 
@@ -60,7 +60,11 @@ def list_command() -> None:
 def _moderate(number: str, write, outcome: str) -> None:
     """Apply one moderation service to an item and commit (the command is the view)."""
     signal = _item(number)
-    write(signal)
+    try:
+        write(signal)
+    except InvalidInput as error:
+        db.session.rollback()
+        raise click.ClickException(f"{signal.number}: {error}") from None
     db.session.commit()
     click.echo(f"{signal.number}: {outcome}")
 
