@@ -16,6 +16,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.unit_of_work import unit_of_work
@@ -46,10 +47,10 @@ def _count(query: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
-def _page_of(query: Select) -> dict:
-    """One page of a list: its rows, the page number and the number of pages."""
+def _page_of(query: Select, *options) -> dict:
+    """One page of a list (loaded with `options`): its rows, the page number and the number of pages."""
     page, total = _page(), _count(query)
-    rows = db.session.scalars(query.limit(PAGE).offset((page - 1) * PAGE)).all()
+    rows = db.session.scalars(query.options(*options).limit(PAGE).offset((page - 1) * PAGE)).all()
     return {"rows": rows, "page": page, "pages": max(1, -(-total // PAGE)), "total": total}
 
 
@@ -77,7 +78,8 @@ def _desk(tab: str, hold_form: forms.HoldForm | None = None, status: int = 200):
     switch."""
     lists = _lists()
     found = queries.public_kind_numbered(registry.normalize(_typed())).where(access.visible(current_user))
-    listing = _page_of(found if tab == "found" else lists[tab])
+    listing = _page_of(found if tab == "found" else lists[tab], selectinload(Signal.attachments),
+                       selectinload(Signal.category), selectinload(Signal.department))
     hold_on = moderation.hold_is_on()
     hold_form = hold_form or forms.HoldForm(data={"hold": "on" if hold_on else "off"})
     return render_template("console/moderation.html", tab=tab, hold_on=hold_on, hold_form=hold_form,
