@@ -192,6 +192,9 @@ def test_the_hold_switch(app, desk, login_as):
     refused = client.post("/console/moderation/hold", data={"csrf_token": token, "hold": "sideways"})
     assert refused.status_code == 400 and 'id="hold-error"' in refused.get_data(as_text=True)
     assert moderation.hold_is_on()
+    expired = client.post("/console/moderation/hold", data={"csrf_token": "old", "hold": "off"})
+    assert expired.status_code == 400                          # the site's answer to an expired form
+    assert moderation.hold_is_on()
     assert client.post("/console/moderation/hold", data={"csrf_token": token, "hold": "off"}).status_code == 303
     assert not moderation.hold_is_on()
 
