@@ -43,10 +43,8 @@ def _public_kind(signal: Signal) -> None:
 
 def approve(signal: Signal, actor: User | None) -> Update:
     """Make the item's text and photos public (not the files a filer sent with an answer: those stay private).
-    InvalidInput when nothing waits."""
+    Approving an item with nothing waiting only records the review (the console offers it for waiting items)."""
     _public_kind(signal)
-    if not waits(signal):
-        raise InvalidInput("nothing of this item waits for approval")
     signal.text_approved = True
     for attachment in signal.attachments:
         attachment.approved = attachment.approved or attachment.update_id is None

@@ -327,4 +327,3 @@ def test_flask_moderate_refuses_what_the_services_refuse(app, desk):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["moderate", "unhide", desk["public"].number])
     assert result.exit_code != 0 and "not hidden" in result.output
-    assert runner.invoke(args=["moderate", "approve", desk["approved"].number]).exit_code != 0
