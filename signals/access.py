@@ -24,7 +24,7 @@ from app.web.errors import error_response
 from signals.models import Signal
 
 ACTIONS = ("view_status_card", "view", "view_filer_contact", "view_internal_updates", "download_attachment",
-           "reply_as_filer", "act_as_staff", "manage")
+           "reply_as_filer", "act_as_staff", "manage", "moderate")
 STAFF_ROLES = frozenset({Role.staff, Role.operator, Role.admin})
 
 
@@ -38,9 +38,21 @@ def is_public(item: Signal) -> bool:
     return item.kind in PUBLIC_KINDS and item.text_approved and not item.hidden
 
 
+def may_moderate(user) -> bool:
+    """Who moderates public items (approve, hide, unhide, the hold, the blocklist): admins, contact-centre
+    operators and managers of the triage department."""
+    user = _known(user)
+    if user is None:
+        return False
+    if user.role in (Role.admin, Role.operator):
+        return True
+    return user.role == Role.staff and any(m.is_manager and m.department.is_triage for m in user.memberships)
+
+
 def _relations(user: User | None, item: Signal, tokens: Collection[int]) -> set[str]:
-    """How the reader stands to the item: filer, staff, manager, registrar, admin. Operators are members of the
-    triage department: staff of every item while it is routed there."""
+    """How the reader stands to the item: filer, staff, manager, registrar, moderator, admin. Operators are members
+    of the triage department: staff of every item while it is routed there. Moderators stand so to every item of a
+    public kind, whichever department it is routed to."""
     relations = set()
     if item.id is not None and item.id in tokens:
         relations.add("filer")
@@ -59,6 +71,8 @@ def _relations(user: User | None, item: Signal, tokens: Collection[int]) -> set[
             relations.add("registrar")
         if item.department is not None and item.department.is_triage:
             relations.add("staff")
+    if item.kind in PUBLIC_KINDS and may_moderate(user):
+        relations.add("moderator")
     return relations
 
 
@@ -66,13 +80,14 @@ def _relations(user: User | None, item: Signal, tokens: Collection[int]) -> set[
 # status card of any item: number, date, kind, status, due date, as /track shows it).
 GRANTS = {
     "view_status_card": set(),
-    "view": {"filer", "staff", "registrar", "admin"},
+    "view": {"filer", "staff", "registrar", "moderator", "admin"},   # moderators: held and hidden public items
     "view_filer_contact": {"filer", "staff", "registrar", "admin"},
     "view_internal_updates": {"staff", "registrar", "admin"},
     "download_attachment": {"filer", "staff", "registrar", "admin"},
     "reply_as_filer": {"filer"},
     "act_as_staff": {"staff", "registrar", "admin"},
     "manage": {"manager", "admin"},          # assign, reroute, the department's audit
+    "moderate": {"moderator"},               # approve texts and photos, hide, unhide (public kinds only)
 }
 
 
@@ -105,6 +120,8 @@ def visible(user, *, tokens: Collection[int] = ()):
         if user.role == Role.operator:
             clauses.append(Signal.registered_by_id == user.id)
             clauses.append(Signal.department_id.in_(select(Department.id).where(Department.is_triage.is_(True))))
+        if may_moderate(user):
+            clauses.append(Signal.kind.in_(sorted(PUBLIC_KINDS, key=lambda k: k.value)))
     return or_(*clauses) if clauses else false()
 
 

@@ -1,4 +1,5 @@
-"""`flask calendar …` (the working-day calendar) and `flask moderate …` (moderation until the console exists).
+"""`flask calendar …` (the working-day calendar) and `flask moderate …` (moderation from the terminal, beside the
+console: the same services).
 
 Commands are views for the terminal: they call one service and commit.
 """
@@ -12,10 +13,12 @@ from app import clock
 from app.extensions import db
 from signals import calendar, map_cells, queries, registry
 from signals.models import HiddenReason, Signal
-from signals.services import moderation
+from signals.services import blocklist, moderation
+from signals.services.errors import InvalidInput
 
 calendar_cli = AppGroup("calendar", help="The working-day calendar (calendar_days).")
-moderate_cli = AppGroup("moderate", help="Approve, hide or unhide public items; hold new ones during a spam wave.")
+moderate_cli = AppGroup("moderate", help="Approve, hide or unhide public items; hold new ones during a spam wave; "
+                                          "block addresses.")
 map_cli = AppGroup("map", help="The map's cell counts.")
 
 
@@ -49,7 +52,7 @@ def list_command() -> None:
     items = db.session.scalars(queries.moderation_queue()).all()
     click.echo(f"hold: {'on' if moderation.hold_is_on() else 'off'}; waiting: {len(items)}")
     for item in items:
-        photos = sum(not a.approved for a in item.attachments)
+        photos = len(moderation.waiting_photos(item))
         click.echo(f"{item.number}\t{item.kind.value}\t{'text' if not item.text_approved else '-'}\t"
                    f"{photos} photo(s)\t{item.title[:60]}")
 
@@ -57,7 +60,11 @@ def list_command() -> None:
 def _moderate(number: str, write, outcome: str) -> None:
     """Apply one moderation service to an item and commit (the command is the view)."""
     signal = _item(number)
-    write(signal)
+    try:
+        write(signal)
+    except InvalidInput as error:
+        db.session.rollback()
+        raise click.ClickException(f"{signal.number}: {error}") from None
     db.session.commit()
     click.echo(f"{signal.number}: {outcome}")
 
@@ -91,3 +98,39 @@ def hold_command(state: str) -> None:
     moderation.set_hold(state == "on", None)
     db.session.commit()
     click.echo(f"hold: {state}")
+
+
+@moderate_cli.command("block")
+@click.argument("address")
+@click.option("--reason", default="", help="Why (shown to moderators in the console).")
+def block_command(address: str, reason: str) -> None:
+    """Block an address (name@example.org) or a domain (@example.org): its public reports wait for review and no
+    mail goes to it."""
+    try:
+        entry = blocklist.block(address, reason, None)
+    except blocklist.AlreadyBlocked as error:
+        raise click.ClickException(f"{error} is blocked already") from None
+    except InvalidInput:
+        raise click.ClickException(f"not an address or a @domain: {address[:80]!r}") from None
+    db.session.commit()
+    click.echo(f"blocked: {entry.pattern}")
+
+
+@moderate_cli.command("unblock")
+@click.argument("address")
+def unblock_command(address: str) -> None:
+    """Remove an address or a domain from the blocklist."""
+    entry = blocklist.find(address)
+    if entry is None:
+        raise click.ClickException(f"not on the blocklist: {address[:80]!r}")
+    pattern = entry.pattern
+    blocklist.unblock(entry, None)
+    db.session.commit()
+    click.echo(f"unblocked: {pattern}")
+
+
+@moderate_cli.command("blocked")
+def blocked_command() -> None:
+    """The blocklist."""
+    for entry in db.session.scalars(blocklist.entries()):
+        click.echo(f"{entry.pattern}\t{entry.created_at:%Y-%m-%d}\t{entry.reason}")

@@ -244,5 +244,21 @@ class CalendarDay(db.Model):
     note: Mapped[str] = mapped_column(String(200), default="")
 
 
+class BlockedAddress(db.Model):
+    """An entry of the moderators' blocklist: one mailbox (`name@example.org`, compared as app.mail.addresses.mailbox
+    does) or a whole domain with its subdomains (`@spam.example`). A public report filed from a blocked address
+    waits for review, and no mail goes to it (signals/services/blocklist.py)."""
+
+    __tablename__ = "blocked_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pattern: Mapped[str] = mapped_column(String(254), unique=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+
 __all__ = ["Signal", "FilerContact", "Update", "UpdateKind", "Visibility", "Attachment",
-           "RegistryCounter", "CalendarDay", "HiddenReason"]
+           "RegistryCounter", "CalendarDay", "HiddenReason", "BlockedAddress"]

@@ -1,7 +1,7 @@
 """Read queries of the registry; each starts from `access.public_signals()` or `access.visible()`.
 
 The filters shared by the home page and the map (period, category, status), the
-home page's list, the moderation queue. The map's own queries are in map_data.py.
+home page's list, the moderation queue and the hidden items. The map's own queries are in map_data.py.
 """
 
 from __future__ import annotations
@@ -72,6 +72,19 @@ def moderation_queue() -> Select:
                                  Signal.hidden.is_(False),
                                  or_(Signal.text_approved.is_(False), pending_photo.exists()))
             .order_by(Signal.registered_at))
+
+
+def hidden_items() -> Select:
+    """Public-kind items a moderator hid, the newest first (the moderators' list with "show again")."""
+    return (select(Signal).where(Signal.kind.in_(sorted(PUBLIC_KINDS, key=lambda k: k.value)),
+                                 Signal.hidden.is_(True))
+            .order_by(Signal.registered_at.desc(), Signal.id.desc()))
+
+
+def public_kind_numbered(number: str | None) -> Select:
+    """The item of a public kind with this canonical number, if any (a moderator looks up a published item)."""
+    return select(Signal).where(Signal.number == (number or ""),
+                                Signal.kind.in_(sorted(PUBLIC_KINDS, key=lambda k: k.value)))
 
 
 def latest_public(filters: Filters = Filters(), limit: int = 10) -> Select:

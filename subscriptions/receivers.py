@@ -11,6 +11,9 @@ history entry is written by a service (signals.services.notices), never here.
 A problem marked resolved asks its filer "Is it fixed?" (signals.services.fix_check); that notice tells the
 outcome too, so it takes the outcome notice's place. Staff hear of items given to them, and a department hears at
 its address when a filer says a resolved problem is not fixed.
+
+No mail goes to an address on the moderators' blocklist (signals.services.blocklist):
+only an audit row says so, never the filer's history.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ import logging
 
 from flask import current_app
 
+from app import audit
 from app.accounts.models import User
 from app.extensions import db
 from app.mail import outbox
 from signals import events, tokens, workflow
 from signals.models import Signal, Update
-from signals.services import fix_check, notices
+from signals.services import blocklist, fix_check, notices
 from signals.workflow import Status
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,10 @@ def _required_notice(signal: Signal, notice: str, template: str, context: dict) 
     # A filer with an account hears at the account's (confirmed) address, whatever the item's snapshot says.
     address = account.email if account is not None else (filer.email if filer else "")
     if not address:
+        return
+    if blocklist.is_blocked(address):        # on the moderators' blocklist: no mail, and nothing the filer sees
+        audit.record(None, "notice_not_mailed", "signal", signal.id, notice=notice, why="blocklist")
+        log.info("notice %s for item %s not mailed: the address is on the blocklist", notice, signal.id)
         return
     unverified = account is None
     limit = current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]

@@ -1,5 +1,5 @@
-"""The staff console: department inboxes and working an item. Imports neither web nor open311; pages about one
-item pass the same item gate (signals.gate) as the public pages."""
+"""The staff console: department inboxes, working an item, and the moderators' desk. Imports neither web nor
+open311; pages about one item pass the same item gate (signals.gate) as the public pages."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Register the console's blueprints."""
-    from signals.console import audit_view, corrections, inbox, intake, item
+    """Register the console's blueprints (and `may_moderate` for the console's navigation)."""
+    from signals.access import may_moderate
+    from signals.console import audit_view, corrections, inbox, intake, item, moderation
 
-    for module in (inbox, item, intake, corrections, audit_view):
+    for module in (inbox, item, intake, corrections, audit_view, moderation):
         app.register_blueprint(module.bp)
+    app.jinja_env.globals["may_moderate"] = may_moderate

@@ -1,4 +1,5 @@
-"""The console's forms: each carries the item's version, so a form filled on an older state changes nothing."""
+"""The console's forms: each about one item carries the item's version, so a form filled on an older state changes
+nothing; the moderation forms (hold, blocklist) follow."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from app.kinds import PUBLIC_KINDS, Kind
 from app.mail.addresses import InvalidAddress, normalize
 from app.web.fields import CleanForm, DecimalField, Visible
-from signals.models import Channel
 from signals.labels import ACCESS_FORMS as LABELS
+from signals.labels import HIDDEN
+from signals.models import Channel, HiddenReason
+from signals.services import blocklist
+from signals.services.errors import InvalidInput
 from signals.services.filing import ACCESS_FORMS
 
 TEXT = 10_000
@@ -118,3 +122,31 @@ class IntakeForm(CleanForm):
     def validate_access_form(self, field) -> None:
         if self.kind.data == Kind.info_request.value and field.data not in ACCESS_FORMS:
             raise ValidationError(_l("Choose the form of access the person prefers."))
+
+
+class ModerateForm(VersionedForm):
+    """Approve, or show again, one item of the moderation lists (prefixed by the item's id: many on one page)."""
+
+
+class HideForm(VersionedForm):
+    reason = SelectField(_l("Reason"), validators=[InputRequired()],
+                         choices=[(reason.value, HIDDEN[reason]) for reason in HiddenReason])
+
+
+class HoldForm(CleanForm):
+    hold = RadioField(_l("New public items"), validators=[InputRequired()],
+                      choices=[("off", _l("published at once (photos and question texts still wait for approval)")),
+                               ("on", _l("held for review, every one of them (during a spam wave)"))])
+
+
+class BlockForm(CleanForm):
+    pattern = StringField(_l("Address or domain"), validators=[InputRequired(), Length(max=254)])
+    reason = StringField(_l("Reason (moderators read it; optional)"), validators=[Length(max=blocklist.REASON_MAX)])
+
+    def validate_pattern(self, field) -> None:
+        """An address (name@example.org) or a domain written with its @ (@example.org)."""
+        try:
+            blocklist.pattern_of(field.data)
+        except InvalidInput:
+            raise ValidationError(_l("Give an address, such as name@example.org, or a domain with its @, such as "
+                                     "@example.org.")) from None

@@ -1,7 +1,8 @@
 """Who enters the console: staff (members of departments; managers among them), contact-centre operators
 (members of the triage department) and admins, each with two-factor turned on before the first console page.
 Everyone else: an anonymous visitor is sent to log in, a resident gets 404. Pages about one item pass the item
-gate (signals.gate) inside this guard, so staff of another department get the same 404 as a stranger."""
+gate (signals.gate) inside this guard, so staff of another department get the same 404 as a stranger. Moderation
+pages are for moderators only (signals.access.may_moderate decides)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from app.accounts.models import Role, User
 from app.departments.models import Department
 from app.extensions import db, login_manager
 from app.web.errors import error_response
+from signals.access import may_moderate
 
 CONSOLE_ROLES = frozenset({Role.staff, Role.operator, Role.admin})
 
@@ -52,3 +54,16 @@ def departments_of(user: User) -> list[Department]:
 def manages_any(user: User) -> bool:
     """Whether the user may assign and reroute in some inbox (a manager, or an admin)."""
     return user.role == Role.admin or any(m.is_manager for m in user.memberships)
+
+
+def moderation_page(view: Callable) -> Callable:
+    """Guard a moderation view: a console page (console_page) for moderators only (signals.access.may_moderate:
+    admins, operators, managers of the triage department); anyone else gets the console's 404."""
+
+    @functools.wraps(view)
+    def moderators_only(*args, **kwargs):
+        if not may_moderate(current_user):
+            return error_response(404, "not_found", _("There is no such page."))
+        return view(*args, **kwargs)
+
+    return console_page(moderators_only)

@@ -22,6 +22,7 @@ from signals import deadlines, events, registry, routing, tokens
 from signals.models import Attachment, Channel, FilerContact, Signal, Update, UpdateKind, Visibility
 from signals.documents import EXTENSIONS
 from signals.photos import Photo, store
+from signals.services import blocklist
 from signals.services.errors import DuplicateSubmission, InvalidInput
 from signals.services.moderation import hold_is_on
 from signals.workflow import Status
@@ -127,14 +128,19 @@ def file_public(kind: Kind, data: SignalInput, photos: list[Photo]) -> Registrat
 
     Raises DuplicateSubmission when the submission key already produced an item (a
     repeated or simultaneous POST): the caller rolls back and shows the first item.
+    A report from an address on the blocklist is held for review like any during the hold,
+    and registered and confirmed as any other: the filer is not told.
     """
-    data.held = data.held or hold_is_on()
+    blocked = blocklist.is_blocked(data.sender.email)
+    data.held = data.held or blocked or hold_is_on()
     directory = Path(current_app.config["UPLOAD_DIR"])
     keys = []
     for photo in photos:
         keys.append(store(photo, directory))
         unit_of_work.written(directory / keys[-1])
     registration = register(kind, data, None)
+    if blocked:
+        audit.record(None, "held_by_blocklist", "signal", registration.signal.id)
     approved = not current_app.config["PHOTO_PREMODERATION"]
     for index, (photo, key) in enumerate(zip(photos, keys), start=1):
         registration.signal.attachments.append(Attachment(

@@ -7,6 +7,7 @@ from app.accounts.models import User
 from app.extensions import db
 from signals import events
 from signals.models import HiddenReason, Signal, Update, UpdateKind, Visibility
+from signals.services.errors import InvalidInput
 
 
 def hold_is_on() -> bool:
@@ -25,8 +26,25 @@ def _moderated(signal: Signal, action: str, actor: User | None, **detail) -> Upd
     return update
 
 
+def waiting_photos(signal: Signal) -> list:
+    """The item's photos that wait for approval (never the files a filer sent with an answer)."""
+    return [a for a in signal.attachments if not a.approved and a.update_id is None]
+
+
+def waits(signal: Signal) -> bool:
+    """Whether something of a public item waits for a moderator: its text, or photos."""
+    return signal.kind.is_public and (not signal.text_approved or bool(waiting_photos(signal)))
+
+
+def _public_kind(signal: Signal) -> None:
+    if not signal.kind.is_public:
+        raise InvalidInput("only items of public kinds are moderated")
+
+
 def approve(signal: Signal, actor: User | None) -> Update:
-    """Make the item's text and photos public (not the files a filer sent with an answer: those stay private)."""
+    """Make the item's text and photos public (not the files a filer sent with an answer: those stay private).
+    Approving an item with nothing waiting only records the review (the console offers it for waiting items)."""
+    _public_kind(signal)
     signal.text_approved = True
     for attachment in signal.attachments:
         attachment.approved = attachment.approved or attachment.update_id is None
@@ -35,12 +53,15 @@ def approve(signal: Signal, actor: User | None) -> Update:
 
 def hide(signal: Signal, reason: HiddenReason, actor: User | None) -> Update:
     """Hide a public item; its status card says so with the reason category."""
+    _public_kind(signal)
     signal.hidden, signal.hidden_reason = True, reason
     return _moderated(signal, "hidden", actor, reason=reason.value)
 
 
 def unhide(signal: Signal, actor: User | None) -> Update:
-    """Show a hidden item again (its approval is unchanged)."""
+    """Show a hidden item again (its approval is unchanged); InvalidInput if it is not hidden."""
+    if not signal.hidden:
+        raise InvalidInput("the item is not hidden")
     signal.hidden, signal.hidden_reason = False, None
     return _moderated(signal, "unhidden", actor)
 

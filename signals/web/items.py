@@ -29,8 +29,10 @@ def history_for(item: Signal, reader: Reader) -> list:
 
 
 def photos_for(item: Signal, reader: Reader) -> list[Attachment]:
-    """Approved photos, and unapproved ones for the filer and staff."""
-    return [a for a in item.attachments if a.approved or reader.can("download_attachment", item)]
+    """Approved photos, and unapproved ones for the filer, staff and (a public item's photos) moderators."""
+    moderator = reader.can("moderate", item)
+    return [a for a in item.attachments if a.approved or reader.can("download_attachment", item)
+            or (moderator and a.update_id is None)]
 
 
 @bp.get("/signals/<number>")

@@ -16,30 +16,57 @@ from signals.routing import Place
 
 Y, N = True, False
 ACTIONS = ["view_status_card", "view", "view_filer_contact", "view_internal_updates", "download_attachment", "reply_as_filer",
-           "act_as_staff", "manage"]
-# role -> action -> (on a public item, on a private or not-yet-public item)
+           "act_as_staff", "manage", "moderate"]
+# role -> action -> (on a public item, on an item of a public kind not shown — held, unapproved or hidden —, on an
+# item of a private kind). Moderators (admins, operators, managers of the triage department) see and moderate
+# every item of a public kind, whichever department it is routed to, and nothing more of private kinds.
 EXPECTED = {
-    "anonymous":           {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
-                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N), "manage": (N, N)},
-    "token_holder":        {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (N, N),
-                            "download_attachment": (Y, Y), "reply_as_filer": (Y, Y), "act_as_staff": (N, N), "manage": (N, N)},
-    "filer":               {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (N, N),
-                            "download_attachment": (Y, Y), "reply_as_filer": (Y, Y), "act_as_staff": (N, N), "manage": (N, N)},
-    "other_resident":      {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
-                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N), "manage": (N, N)},
-    "staff":               {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
-                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y), "manage": (N, N)},
-    "manager":             {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
-                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y), "manage": (Y, Y)},
-    "other_staff":         {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
-                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N), "manage": (N, N)},
-    "operator_registered": {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
-                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y), "manage": (N, N)},
-    "other_operator":      {"view_status_card": (Y, Y), "view": (Y, N), "view_filer_contact": (N, N), "view_internal_updates": (N, N),
-                            "download_attachment": (N, N), "reply_as_filer": (N, N), "act_as_staff": (N, N), "manage": (N, N)},
-    "admin":               {"view_status_card": (Y, Y), "view": (Y, Y), "view_filer_contact": (Y, Y), "view_internal_updates": (Y, Y),
-                            "download_attachment": (Y, Y), "reply_as_filer": (N, N), "act_as_staff": (Y, Y), "manage": (Y, Y)},
+    "anonymous":           {"view_status_card": (Y, Y, Y), "view": (Y, N, N), "view_filer_contact": (N, N, N),
+                            "view_internal_updates": (N, N, N), "download_attachment": (N, N, N),
+                            "reply_as_filer": (N, N, N), "act_as_staff": (N, N, N), "manage": (N, N, N),
+                            "moderate": (N, N, N)},
+    "token_holder":        {"view_status_card": (Y, Y, Y), "view": (Y, Y, Y), "view_filer_contact": (Y, Y, Y),
+                            "view_internal_updates": (N, N, N), "download_attachment": (Y, Y, Y),
+                            "reply_as_filer": (Y, Y, Y), "act_as_staff": (N, N, N), "manage": (N, N, N),
+                            "moderate": (N, N, N)},
+    "filer":               {"view_status_card": (Y, Y, Y), "view": (Y, Y, Y), "view_filer_contact": (Y, Y, Y),
+                            "view_internal_updates": (N, N, N), "download_attachment": (Y, Y, Y),
+                            "reply_as_filer": (Y, Y, Y), "act_as_staff": (N, N, N), "manage": (N, N, N),
+                            "moderate": (N, N, N)},
+    "other_resident":      {"view_status_card": (Y, Y, Y), "view": (Y, N, N), "view_filer_contact": (N, N, N),
+                            "view_internal_updates": (N, N, N), "download_attachment": (N, N, N),
+                            "reply_as_filer": (N, N, N), "act_as_staff": (N, N, N), "manage": (N, N, N),
+                            "moderate": (N, N, N)},
+    "staff":               {"view_status_card": (Y, Y, Y), "view": (Y, Y, Y), "view_filer_contact": (Y, Y, Y),
+                            "view_internal_updates": (Y, Y, Y), "download_attachment": (Y, Y, Y),
+                            "reply_as_filer": (N, N, N), "act_as_staff": (Y, Y, Y), "manage": (N, N, N),
+                            "moderate": (N, N, N)},
+    "manager":             {"view_status_card": (Y, Y, Y), "view": (Y, Y, Y), "view_filer_contact": (Y, Y, Y),
+                            "view_internal_updates": (Y, Y, Y), "download_attachment": (Y, Y, Y),
+                            "reply_as_filer": (N, N, N), "act_as_staff": (Y, Y, Y), "manage": (Y, Y, Y),
+                            "moderate": (N, N, N)},
+    "other_staff":         {"view_status_card": (Y, Y, Y), "view": (Y, N, N), "view_filer_contact": (N, N, N),
+                            "view_internal_updates": (N, N, N), "download_attachment": (N, N, N),
+                            "reply_as_filer": (N, N, N), "act_as_staff": (N, N, N), "manage": (N, N, N),
+                            "moderate": (N, N, N)},
+    "triage_manager":      {"view_status_card": (Y, Y, Y), "view": (Y, Y, N), "view_filer_contact": (N, N, N),
+                            "view_internal_updates": (N, N, N), "download_attachment": (N, N, N),
+                            "reply_as_filer": (N, N, N), "act_as_staff": (N, N, N), "manage": (N, N, N),
+                            "moderate": (Y, Y, N)},
+    "operator_registered": {"view_status_card": (Y, Y, Y), "view": (Y, Y, Y), "view_filer_contact": (Y, Y, Y),
+                            "view_internal_updates": (Y, Y, Y), "download_attachment": (Y, Y, Y),
+                            "reply_as_filer": (N, N, N), "act_as_staff": (Y, Y, Y), "manage": (N, N, N),
+                            "moderate": (Y, Y, N)},
+    "other_operator":      {"view_status_card": (Y, Y, Y), "view": (Y, Y, N), "view_filer_contact": (N, N, N),
+                            "view_internal_updates": (N, N, N), "download_attachment": (N, N, N),
+                            "reply_as_filer": (N, N, N), "act_as_staff": (N, N, N), "manage": (N, N, N),
+                            "moderate": (Y, Y, N)},
+    "admin":               {"view_status_card": (Y, Y, Y), "view": (Y, Y, Y), "view_filer_contact": (Y, Y, Y),
+                            "view_internal_updates": (Y, Y, Y), "download_attachment": (Y, Y, Y),
+                            "reply_as_filer": (N, N, N), "act_as_staff": (Y, Y, Y), "manage": (Y, Y, Y),
+                            "moderate": (Y, Y, N)},
 }
+PUBLIC, WITHHELD, PRIVATE = 0, 1, 2
 
 
 def _user(email: str, role: Role, department: Department | None = None, manager: bool = False) -> User:
@@ -64,11 +91,12 @@ def world(committed):
         "staff": _user("staff@example.org", Role.staff, routed),
         "manager": _user("manager@example.org", Role.staff, routed, manager=True),
         "other_staff": _user("staff2@example.org", Role.staff, other),
+        "triage_manager": _user("triage.manager@example.org", Role.staff, triage, manager=True),
         "operator_registered": _user("operator@example.org", Role.operator),
         "other_operator": _user("operator2@example.org", Role.operator),
         "admin": _user("admin@example.org", Role.admin),
     }
-    items: list[tuple[int, bool]] = []  # (id, public?)
+    items: list[tuple[int, int]] = []  # (id, PUBLIC, WITHHELD or PRIVATE)
     for kind in Kind:
         category = Category(code=f"c-{kind.value}", kind=kind, department=routed, name_bg=kind.value)
         db.session.add(category)
@@ -89,7 +117,8 @@ def world(committed):
                     services.change_status(signal, step, people["staff"])
                 signal.hidden, signal.hidden_reason = reason is not None, reason
                 db.session.flush()
-                items.append((signal.id, kind.is_public and variant == "normal"))
+                items.append((signal.id, PUBLIC if kind.is_public and variant == "normal"
+                               else WITHHELD if kind.is_public else PRIVATE))
     db.session.commit()
     for user in people.values():
         db.session.refresh(user)
@@ -107,10 +136,10 @@ def test_can_matches_the_table_and_visible_matches_can(role, world):
     people, items = world
     user, _ = _reader(role, people)
     signals = {s.id: s for s in db.session.scalars(select(Signal))}
-    for item_id, public in items:
+    for item_id, column in items:
         tokens = {item_id} if role == "token_holder" else set()
         for action in ACTIONS:
-            expected = EXPECTED[role][action][0 if public else 1]
+            expected = EXPECTED[role][action][column]
             assert access.can(user, action, signals[item_id], tokens=tokens) is expected, (role, action, item_id)
     # visible(): for the token holder, one token per item in turn and all at once
     token_sets = [{i} for i, _ in items] + [{i for i, _ in items}] if role == "token_holder" else [set()]
@@ -123,29 +152,32 @@ def test_can_matches_the_table_and_visible_matches_can(role, world):
 def test_public_signals_are_approved_unhidden_public_kinds(world):
     _, items = world
     public_ids = set(db.session.scalars(access.public_signals().with_only_columns(Signal.id)))
-    assert public_ids == {i for i, public in items if public}
+    assert public_ids == {i for i, column in items if column == PUBLIC}
     assert public_ids, "the world holds public items"
 
 
 # A private letter routed to the triage department and registered by nobody: operators are its members and have
-# staff rights on it while it is there (ARCHITECTURE "Access", issue 13); written as a literal too.
+# staff rights on it while it is there (ARCHITECTURE "Access", issue 13), and so has the triage department's own
+# staff (its manager here); nobody moderates a private kind. Written as a literal too.
 TRIAGE_EXPECTED = {
     "anonymous":           dict(view=N, view_filer_contact=N, view_internal_updates=N, download_attachment=N,
-                                reply_as_filer=N, act_as_staff=N, manage=N),
+                                reply_as_filer=N, act_as_staff=N, manage=N, moderate=N),
     "filer":               dict(view=Y, view_filer_contact=Y, view_internal_updates=N, download_attachment=Y,
-                                reply_as_filer=Y, act_as_staff=N, manage=N),
+                                reply_as_filer=Y, act_as_staff=N, manage=N, moderate=N),
     "other_resident":      dict(view=N, view_filer_contact=N, view_internal_updates=N, download_attachment=N,
-                                reply_as_filer=N, act_as_staff=N, manage=N),
+                                reply_as_filer=N, act_as_staff=N, manage=N, moderate=N),
     "staff":               dict(view=N, view_filer_contact=N, view_internal_updates=N, download_attachment=N,
-                                reply_as_filer=N, act_as_staff=N, manage=N),
+                                reply_as_filer=N, act_as_staff=N, manage=N, moderate=N),
     "manager":             dict(view=N, view_filer_contact=N, view_internal_updates=N, download_attachment=N,
-                                reply_as_filer=N, act_as_staff=N, manage=N),
+                                reply_as_filer=N, act_as_staff=N, manage=N, moderate=N),
+    "triage_manager":      dict(view=Y, view_filer_contact=Y, view_internal_updates=Y, download_attachment=Y,
+                                reply_as_filer=N, act_as_staff=Y, manage=Y, moderate=N),
     "operator_registered": dict(view=Y, view_filer_contact=Y, view_internal_updates=Y, download_attachment=Y,
-                                reply_as_filer=N, act_as_staff=Y, manage=N),
+                                reply_as_filer=N, act_as_staff=Y, manage=N, moderate=N),
     "other_operator":      dict(view=Y, view_filer_contact=Y, view_internal_updates=Y, download_attachment=Y,
-                                reply_as_filer=N, act_as_staff=Y, manage=N),
+                                reply_as_filer=N, act_as_staff=Y, manage=N, moderate=N),
     "admin":               dict(view=Y, view_filer_contact=Y, view_internal_updates=Y, download_attachment=Y,
-                                reply_as_filer=N, act_as_staff=Y, manage=Y),
+                                reply_as_filer=N, act_as_staff=Y, manage=Y, moderate=N),
 }
 
 
