@@ -12,7 +12,11 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
+from app.departments.models import Category
 from app.extensions import db
+from app.kinds import Kind
+from signals import services
+from signals.routing import Place
 from tests.browser.pages import phone, serious_violations
 from tests.browser.test_private_filing_in_browser import SHOTS
 
@@ -91,6 +95,10 @@ def desk(demo_city):
     for email in emails:
         user = db.session.scalar(select(User).where(User.email == email))
         user.password_hash, user.totp_secret = hash_password(PASSWORD), SECRET
+    problem = db.session.scalar(select(Category).where(Category.kind == Kind.problem, Category.active.is_(True)))
+    services.register(Kind.problem, services.SignalInput(                      # one report waits for a moderator
+        category=problem, title="Изоставена кола", description="Изоставена кола без номера пред блок 7.",
+        place=Place(lon=23.3219, lat=42.6977), held=True), None)
     db.session.commit()
     return emails
 
@@ -100,6 +108,11 @@ def test_an_operator_registers_a_callers_complaint_and_routes_it_from_triage(chr
     context, page = phone(chromium)
     page.set_viewport_size(WIDE)
     _log_in_with_code(page, live_server, operator)
+    page.click("nav.console-nav a[href$='/console/moderation']")             # the moderators' desk
+    page.wait_for_url("**/console/moderation")
+    assert "Изоставена кола" in page.inner_text("main")
+    moderation = serious_violations(page)
+    page.screenshot(path=str(SHOTS / "console-moderation-bg.png"), full_page=True)
     page.click("nav.console-nav a[href$='/console/intake']")
     page.wait_for_url("**/console/intake")
     page.select_option("#kind", "complaint")
@@ -126,5 +139,5 @@ def test_an_operator_registers_a_callers_complaint_and_routes_it_from_triage(chr
         _log_in_with_code(other, live_server, email)
         assert other.goto(f"{live_server}/console/signals/{number}").status == status, email
         other_context.close()
-    assert found == {"intake": []}
+    assert found == {"intake": []} and moderation == []
     context.close()
