@@ -8,8 +8,7 @@ from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, Se
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.kinds import PUBLIC_KINDS, Kind
-from app.mail.addresses import InvalidAddress, normalize
-from app.web.fields import CleanForm, DecimalField, Visible
+from app.web.fields import CleanForm, DecimalField, Visible, optional_email
 from signals.labels import ACCESS_FORMS as LABELS
 from signals.labels import HIDDEN
 from signals.models import Channel, HiddenReason
@@ -76,15 +75,6 @@ class ClarifyForm(VersionedForm):
     question = TextAreaField(_l("What should the filer clarify?"), validators=[Visible(), Length(max=TEXT)])
 
 
-def _email(form, field) -> None:
-    """Nothing, or an address we can send to (kept as we send it)."""
-    if field.data:
-        try:
-            field.data = normalize(field.data)
-        except InvalidAddress as invalid:
-            raise ValidationError(str(invalid)) from None
-
-
 class IntakeForm(CleanForm):
     """An operator registers what a person brought by phone, email, paper or in person, on their behalf."""
 
@@ -100,7 +90,7 @@ class IntakeForm(CleanForm):
     place_description = StringField(_l("Where exactly?"), validators=[Optional(), Length(max=300)])
     person_name = StringField(_l("Names"), validators=[Length(max=300)])
     organisation = StringField(_l("Organisation (if the person speaks for one)"), validators=[Length(max=300)])
-    email = StringField(_l("Email (optional: the tracking link goes there)"), validators=[Length(max=254), _email])
+    email = StringField(_l("Email (optional: the tracking link goes there)"), validators=[Length(max=254), lambda form, field: optional_email(field)])
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
     address = TextAreaField(_l("Correspondence address"), validators=[Length(max=500)])
     access_form = SelectField(_l("Preferred form of access (information requests)"), validate_choice=False,

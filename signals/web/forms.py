@@ -14,9 +14,8 @@ from wtforms import EmailField, HiddenField, MultipleFileField, RadioField, Sele
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.kinds import Kind
-from app.mail.addresses import InvalidAddress, normalize
 from app.web import text
-from app.web.fields import CleanForm, DecimalField, Visible
+from app.web.fields import CleanForm, DecimalField, Visible, optional_email
 from signals import routing
 from signals.documents import DOCX_TYPE
 from signals.services.fix_check import COMMENT_MAX
@@ -32,16 +31,6 @@ def few_links(form, field) -> None:
     """Refuse texts with more links than a report needs (spam)."""
     if len(_LINK.findall(field.data or "")) > MAX_LINKS:
         raise ValidationError(_l("Please include at most %(n)d links.", n=MAX_LINKS))
-
-
-def optional_email(field) -> None:
-    """An email field's check: nothing, or an address we can send to, kept as we send it (an IDN domain as its
-    A-label); the reason at the field otherwise."""
-    if field.data:
-        try:
-            field.data = normalize(field.data)
-        except InvalidAddress as invalid:
-            raise ValidationError(str(invalid)) from None
 
 
 class ReportForm(CleanForm):

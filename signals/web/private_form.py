@@ -14,10 +14,9 @@ from app.departments.models import Category, Department
 from app.extensions import db
 from app.kinds import Kind
 from app.localized import current_locale, in_locale
-from app.web.fields import CleanForm, Visible
+from app.web.fields import CleanForm, Visible, optional_email
 from signals import registry
 from signals.documents import DOCX_TYPE
-from signals.web.forms import optional_email
 from signals.models import Signal
 from signals.labels import ACCESS_FORMS
 
