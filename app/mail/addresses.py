@@ -60,3 +60,15 @@ def mailbox(address: str) -> str:
 def mailbox_hash(address: str) -> str:
     """A stable key for a mailbox that lets us count mails without reading addresses."""
     return hashlib.sha256(mailbox(address).encode()).hexdigest()
+
+
+def optional_email(field) -> None:
+    """A form's email field: nothing, or an address we can send to, kept as we send it (an IDN domain as its
+    A-label); the reason at the field otherwise (WTForms' ValidationError)."""
+    from wtforms.validators import ValidationError
+
+    if field.data:
+        try:
+            field.data = normalize(field.data)
+        except InvalidAddress as invalid:
+            raise ValidationError(str(invalid)) from None

@@ -125,17 +125,3 @@ class DecimalField(Field):
         self.data = None
         if valuelist:
             self.data = text.parse_number(valuelist[0])
-
-
-def optional_email(field) -> None:
-    """An email field's check: nothing, or an address we can send to, kept as we send it (an IDN domain as its
-    A-label); the reason at the field otherwise (a ValidationError)."""
-    from wtforms.validators import ValidationError
-
-    from app.mail.addresses import InvalidAddress, normalize
-
-    if field.data:
-        try:
-            field.data = normalize(field.data)
-        except InvalidAddress as invalid:
-            raise ValidationError(str(invalid)) from None

@@ -8,7 +8,8 @@ from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, Se
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.kinds import PUBLIC_KINDS, Kind
-from app.web.fields import CleanForm, DecimalField, Visible, optional_email
+from app.mail.addresses import optional_email
+from app.web.fields import CleanForm, DecimalField, Visible
 from signals.labels import ACCESS_FORMS as LABELS
 from signals.labels import HIDDEN
 from signals.models import Channel, HiddenReason
@@ -90,7 +91,8 @@ class IntakeForm(CleanForm):
     place_description = StringField(_l("Where exactly?"), validators=[Optional(), Length(max=300)])
     person_name = StringField(_l("Names"), validators=[Length(max=300)])
     organisation = StringField(_l("Organisation (if the person speaks for one)"), validators=[Length(max=300)])
-    email = StringField(_l("Email (optional: the tracking link goes there)"), validators=[Length(max=254), lambda form, field: optional_email(field)])
+    email = StringField(_l("Email (optional: the tracking link goes there)"),
+                        validators=[Length(max=254), lambda form, field: optional_email(field)])
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
     address = TextAreaField(_l("Correspondence address"), validators=[Length(max=500)])
     access_form = SelectField(_l("Preferred form of access (information requests)"), validate_choice=False,

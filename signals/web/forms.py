@@ -15,7 +15,8 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 
 from app.kinds import Kind
 from app.web import text
-from app.web.fields import CleanForm, DecimalField, Visible, optional_email
+from app.mail.addresses import optional_email
+from app.web.fields import CleanForm, DecimalField, Visible
 from signals import routing
 from signals.documents import DOCX_TYPE
 from signals.services.fix_check import COMMENT_MAX

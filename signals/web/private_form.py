@@ -14,7 +14,8 @@ from app.departments.models import Category, Department
 from app.extensions import db
 from app.kinds import Kind
 from app.localized import current_locale, in_locale
-from app.web.fields import CleanForm, Visible, optional_email
+from app.mail.addresses import optional_email
+from app.web.fields import CleanForm, Visible
 from signals import registry
 from signals.documents import DOCX_TYPE
 from signals.models import Signal
