@@ -1,6 +1,6 @@
 """Corrections in the console: mark a duplicate, change the kind (within its visibility class) or the category,
-move the point, redact personal data from the public text and photos. Each form carries the item's version and calls one service (signals.services.corrections,
-signals.services.duplicates) through the item page's `act`."""
+move the point, redact personal data from the public text and photos. Each form carries the item's version and
+calls one service (signals.services.corrections, duplicates, redaction) through the console's `act`."""
 
 from __future__ import annotations
 
