@@ -21,6 +21,7 @@ REASONS = {
                             "new PDF first."),
     "too_complex": lambda: _("This file is too complex to check: save it again as a PDF."),
     "virus": lambda: _("The virus check found malicious content in this file: it was not accepted."),
+    "not_image": lambda: _("Only photos (JPEG or PNG) are shown with a public reply."),
     "too_many": lambda: _("At most %(n)d files per item.", n=documents.MAX_FILES),
 }
 
@@ -31,9 +32,10 @@ def _display_name(name: str) -> str:
     return name[:100] or "file"
 
 
-def take(form, kept: list[dict]) -> list[dict] | None:
+def take(form, kept: list[dict], *, images_only: bool = False) -> list[dict] | None:
     """The draft's files after this POST: those kept (minus any marked for removal) and the new uploads, checked
-    and stored; None when a file is refused (its reason goes to the field, nothing new is stored)."""
+    and stored; None when a file is refused (its reason goes to the field, nothing new is stored). With
+    `images_only` (photos shown on a public page) only JPEG and PNG are taken."""
     removing = set(request.form.getlist("remove_file"))
     files = [f for f in kept if f["key"] not in removing]
     uploads = [f for f in (form.files.data or []) if getattr(f, "filename", "")]
@@ -44,6 +46,8 @@ def take(form, kept: list[dict]) -> list[dict] | None:
     for upload in uploads:
         try:
             document = documents.check(upload.read(documents.MAX_BYTES + 1))
+            if images_only and not document.content_type.startswith("image/"):
+                raise documents.DocumentRejected("not_image")
             verdict = virus_scan.scan(document.data)
             if verdict == virus_scan.INFECTED:
                 raise documents.DocumentRejected("virus")

@@ -39,6 +39,8 @@ class ReplyForm(VersionedForm):
     body = TextAreaField(_l("Reply"), validators=[Visible(), Length(max=TEXT)])
     audience = RadioField(_l("Who reads it"), default="public",
                           choices=[("public", _l("everyone who may see the item")), ("filer", _l("the filer only"))])
+    files = MultipleFileField(_l("Photos (optional: the \"after\" beside the filer's \"before\")"),
+                              render_kw={"accept": "image/jpeg,image/png"})
 
 
 class RerouteForm(VersionedForm):

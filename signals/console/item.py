@@ -14,7 +14,7 @@ from app.accounts.models import User
 from app.departments.models import Category, Department, Membership
 from app.extensions import db
 from app.localized import current_locale
-from signals import workflow
+from signals import document_uploads, workflow
 from signals.access import Reader
 from signals.console import forms
 from signals.console.actions import MESSAGES, act
@@ -122,9 +122,13 @@ def status(item: Signal, reader: Reader):
 def reply(item: Signal, reader: Reader):
     """A reply in public or to the filer only; the filer is told."""
     form = forms.ReplyForm()
-    return act(item, form, lambda: replies.reply(item, current_user, form.body.data,
-                                                  public=form.audience.data == "public"), _("Reply published."),
-                "reply")
+    photos = document_uploads.take(form, [], images_only=True) if form.validate_on_submit() else []
+    if photos is None:
+        flash(" ".join(form.files.errors))
+        return redirect(url_for(".item", number=item.number) + "#reply", 303)
+    return act(item, form, lambda: replies.reply(item, current_user, form.body.data, photos=photos,
+                                                 public=form.audience.data == "public"), _("Reply published."),
+               "reply")
 
 
 @bp.post("/<number>/note")

@@ -173,13 +173,14 @@ def file_private(kind: Kind, data: SignalInput, user: User, *, refers_to: Signal
     return registration
 
 
-def attach_documents(signal: Signal, files: list[dict], update: Update | None = None) -> None:
+def attach_documents(signal: Signal, files: list[dict], update: Update | None = None, *,
+                     public: bool | None = None) -> None:
     """Give checked, stored files (signals.document_uploads.take) to an item, each named by the item's number and
     its place among the item's files; `update` is the history entry they came with (a filer's answer: its files
-    are never public, whatever the item's kind)."""
+    are never public, whatever the item's kind; staff's photos with a public reply are: `public=True`)."""
     first = len(signal.attachments) + 1
     for index, file in enumerate(files, start=first):
         signal.attachments.append(Attachment(
             filename=f"{signal.number}-{index}.{EXTENSIONS[file['type']]}", content_type=file["type"],
-            size=file["size"], storage_key=file["key"], sha256=file["sha256"], approved=update is None,
+            size=file["size"], storage_key=file["key"], sha256=file["sha256"], approved=update is None if public is None else public,
             scan_status=file.get("scan", "not_scanned"), created_at=clock.now(), update=update))

@@ -9,6 +9,7 @@ from app.extensions import db
 from signals import access, events
 from signals.models import Signal, Update, UpdateKind, Visibility
 from signals.services.errors import InvalidInput, NotAllowed
+from signals.services.filing import attach_documents
 
 MAX_TEXT = 10_000
 
@@ -26,11 +27,15 @@ def _write(signal: Signal, actor: User, body: str, kind: UpdateKind, visibility:
     return update
 
 
-def reply(signal: Signal, actor: User, body: str, *, public: bool) -> Update:
-    """A reply from the department: public (on the item's page for every reader) or to the filer only; the filer
+def reply(signal: Signal, actor: User, body: str, *, public: bool, photos: list[dict] = ()) -> Update:
+    """A reply from the department: public (on the item's page for every reader) or to the filer only, with
+    photos (the "after" beside the filer's "before", checked and stored by signals.document_uploads); the filer
     is told either way (`replied`)."""
     update = _write(signal, actor, body, UpdateKind.public_reply,
                     Visibility.public if public else Visibility.filer)
+    if photos:
+        attach_documents(signal, list(photos), update, public=public)
+        db.session.flush()
     events.replied.send(signal, update=update, actor=actor)
     return update
 

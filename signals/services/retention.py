@@ -43,7 +43,8 @@ def anonymise_closed_public_items() -> int:
     cutoff = clock.now() - timedelta(days=current_app.config["RETENTION_FILER_CONTACT_DAYS"])
     closed = select(Signal.id).where(Signal.kind.in_(sorted(PUBLIC_KINDS, key=lambda k: k.value)),
                                      Signal.status == Status.closed, Signal.closed_at < cutoff)
-    _delete_files(select(Attachment).where(Attachment.signal_id.in_(closed), Attachment.update_id.is_not(None)))
+    _delete_files(select(Attachment).where(Attachment.signal_id.in_(closed), Attachment.update_id.is_not(None),
+                                           Attachment.approved.is_(False)))
     return anonymise_filers(closed)
 
 

@@ -65,12 +65,13 @@ def render_item(item: Signal, reader: Reader, answer_form=None, fix_form=None, s
 
 
 def _photos_and_files(item: Signal, reader: Reader) -> dict:
-    """Shown inline: the photos of a public item. Listed as downloads: a private item's files, and the files a
-    filer sent with an answer."""
+    """Shown inline: the photos of a public item (the filer's "before" and staff's public "after"). Listed as
+    downloads: a private item's files, and the files a filer sent with an answer (never public)."""
     shown = photos_for(item, reader)
     if not item.kind.is_public:
         return {"photos": [], "files": shown}
-    return {"photos": [a for a in shown if a.update_id is None], "files": [a for a in shown if a.update_id]}
+    return {"photos": [a for a in shown if a.update_id is None or a.approved],
+            "files": [a for a in shown if a.update_id is not None and not a.approved]}
 
 
 def related(item: Signal, reader: Reader) -> dict:
@@ -88,7 +89,7 @@ def photo(item: Signal, reader: Reader, attachment_id: int):
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.signal_id != item.id or attachment not in photos_for(item, reader):
         return access.refuse(item.number)
-    if not item.kind.is_public or attachment.update_id is not None:     # documents: downloads, never inline
+    if not item.kind.is_public or (attachment.update_id is not None and not attachment.approved):  # downloads
         return redirect(url_for(".attachment", number=item.number, attachment_id=attachment_id))
     path = Path(current_app.config["UPLOAD_DIR"]) / attachment.storage_key
     if not path.is_file():

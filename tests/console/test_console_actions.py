@@ -157,3 +157,30 @@ def test_a_manager_reads_the_departments_audit_and_a_member_does_not(app, desk, 
     assert page.status_code == 200 and item.number in page.get_data(as_text=True) and "internal_note" in \
         page.get_data(as_text=True)
     assert member.get("/console/audit").status_code == 404
+
+
+def test_a_public_reply_carries_the_after_photo_for_everyone_and_refuses_a_document(app, desk, login_as):
+    import io
+
+    from tests.signals.formhelpers import jpeg
+    from tests.signals.test_private_attachments import pdf
+
+    item, client = desk["item"], login_as(desk["staff"])
+    client.set_cookie("lang", "en")
+    refused = client.post(f"/console/signals/{item.number}/reply", content_type="multipart/form-data",
+                          data={**_form(client, item, "reply"), "body": "Готово.", "audience": "public",
+                                "files": [(io.BytesIO(pdf()), "report.pdf")]}, follow_redirects=True)
+    db.session.refresh(item)
+    assert "Only photos" in refused.get_data(as_text=True) and item.attachments == []
+    done = client.post(f"/console/signals/{item.number}/reply", content_type="multipart/form-data",
+                       data={**_form(client, item, "reply"), "body": "Готово: вижте снимката.", "audience": "public",
+                             "files": [(io.BytesIO(jpeg(60, 40)), "after.jpg")]})
+    assert done.status_code == 303
+    db.session.refresh(item)
+    [after] = item.attachments
+    assert after.approved and after.update_id is not None
+    public = app.test_client()
+    page = public.get(f"/signals/{item.number}").get_data(as_text=True)
+    assert f"/signals/{item.number}/photos/{after.id}" in page and "Готово: вижте снимката." in page
+    photo = public.get(f"/signals/{item.number}/photos/{after.id}")
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"

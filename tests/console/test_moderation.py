@@ -126,7 +126,7 @@ def test_the_queue_is_paginated_by_25(app, desk, login_as, create_signal):
 
 def test_approve_makes_the_text_and_the_photos_public(app, desk, login_as):
     held, photo = desk["held"], desk["photo"]
-    operator = login_as(desk["people"]["operator"])
+    operator = _english(login_as(desk["people"]["operator"]))      # the message is written in the POST's language
     assert _post(operator, held, "approve").status_code == 303
     db.session.refresh(held)
     db.session.refresh(photo)
