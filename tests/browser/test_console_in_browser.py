@@ -18,6 +18,7 @@ from app.kinds import Kind
 from signals import services
 from signals.routing import Place
 from tests.browser.pages import phone, serious_violations
+from tests.browser.test_accounts_in_browser import mail_worker  # noqa: F401
 from tests.browser.test_private_filing_in_browser import SHOTS
 
 pytestmark = pytest.mark.browser
@@ -140,4 +141,73 @@ def test_an_operator_registers_a_callers_complaint_and_routes_it_from_triage(chr
         assert other.goto(f"{live_server}/console/signals/{number}").status == status, email
         other_context.close()
     assert found == {"intake": []} and moderation == []
+    context.close()
+
+
+@pytest.fixture
+def reported(app, live_server, manager, monkeypatch):
+    """A pothole reported by a resident who gave an email, routed to the manager's directorate; its tracking token
+    derived with the live server's key (kept in the shared var/), as if it had been filed there."""
+    from pathlib import Path
+
+    monkeypatch.setitem(app.config, "FILER_TOKEN_KEY",
+                        (Path(app.config["VAR_DIR"]) / "filer-token-key").read_text().strip())
+    infra = db.session.scalar(select(User).where(User.email == manager[0])).memberships[0].department_id
+    category = db.session.scalar(select(Category).where(Category.kind == Kind.problem,
+                                                        Category.department_id == infra))
+    item = services.register(Kind.problem, services.SignalInput(
+        category=category, title="Дупка пред училището", description="Дълбока дупка пред входа на училището.",
+        sender=services.Sender(email="parent@example.org"), place=Place(lon=23.3219, lat=42.6977)), None).signal
+    db.session.commit()
+    return item.number
+
+
+def test_staff_fix_a_problem_with_an_after_photo_and_the_filer_says_it_is_not_fixed(
+        chromium, live_server, manager, reported, mail_worker, tmp_path):
+    import re as regex
+
+    from PIL import Image
+
+    context, page = phone(chromium)
+    page.set_viewport_size(WIDE)
+    _log_in_with_code(page, live_server, manager[0])
+    page.fill("#f-q", reported)
+    page.click("form.console-filters button[type=submit]")
+    page.wait_for_url(f"**/console/signals/{reported}")
+    page.select_option("#assignee", value=str(manager[1]))
+    page.click("#assign button[type=submit]")
+    page.wait_for_url(f"**/console/signals/{reported}")
+    after = tmp_path / "after.jpg"
+    Image.new("RGB", (120, 80), "gray").save(after, "JPEG")
+    page.fill("#reply textarea", "Дупката е запълнена с асфалт.")
+    page.set_input_files("#reply input[type=file]", str(after))
+    page.click("#reply button[type=submit]")
+    page.wait_for_url(f"**/console/signals/{reported}")
+    for status in ("in_progress", "resolved"):
+        page.select_option("#status select", status)
+        page.click("#status button[type=submit]")
+        page.wait_for_url(f"**/console/signals/{reported}")
+    link = None
+    deadline = time.monotonic() + 60
+    while link is None and time.monotonic() < deadline:                # the "Is it fixed?" mail, as it arrived
+        for message in mail_worker.messages:
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            if "parent@example.org" in message["To"] and (found := regex.search(
+                    rf"(https?://\S+/signals/{reported}\?t=\S+)", text)) and "?" in message["Subject"]:
+                link = found.group(1)
+        time.sleep(0.2)
+    assert link, [m["Subject"] for m in mail_worker.messages]
+    filer_context, filer = phone(chromium)
+    filer.goto(link)
+    assert filer.locator("img[src*='/photos/']").count() >= 1                # the "after" photo is public
+    filer.check("#fixed input[value=no]")
+    filer.fill("#comment", "Дупката се появи отново след дъжда.")
+    found = serious_violations(filer)
+    filer.click("#fix-check button[type=submit]")
+    filer.wait_for_url(f"**/signals/{reported}")
+    page.reload()
+    assert "в процес на разглеждане" in page.inner_text("#state-h + dl")
+    assert "Дупката се появи отново след дъжда." in page.inner_text("main")   # staff read the comment
+    assert found == []
+    filer_context.close()
     context.close()
