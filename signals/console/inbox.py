@@ -59,7 +59,8 @@ def inbox():
     context = _context(f)
     items, total = inbox_query.page_of(current_user, context["department_ids"], f)
     counts = inbox_query.status_counts(current_user, context["department_ids"], f)
-    return render_template("console/inbox.html", items=items, total=total, counts=counts,
+    waiting = inbox_query.waiting_count(current_user, context["department_ids"])
+    return render_template("console/inbox.html", items=items, total=total, counts=counts, waiting=waiting,
                            pages=max(1, -(-total // inbox_query.PAGE)), view=request.args.get("view", "list"),
                            **context), 200, NO_STORE
 

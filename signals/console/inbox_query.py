@@ -144,6 +144,13 @@ def page_of(user: User, department_ids: list[int], f: InboxFilter) -> tuple[list
     return list(items), total
 
 
+def waiting_count(user: User, department_ids: list[int]) -> int:
+    """New items nobody has taken yet in the user's inboxes (registered, unassigned): the console's notice."""
+    return db.session.scalar(select(func.count()).select_from(Signal).where(
+        Signal.department_id.in_(department_ids or [-1]), access.visible(user), Signal.status == Status.registered,
+        Signal.assignee_id.is_(None))) or 0
+
+
 def status_counts(user: User, department_ids: list[int], f: InboxFilter) -> dict[Status, int]:
     """How many items the other filters select, per status (the status filter itself left out)."""
     query = filtered(user, department_ids, f, with_status=False).subquery()
