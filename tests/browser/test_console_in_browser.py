@@ -211,3 +211,21 @@ def test_staff_fix_a_problem_with_an_after_photo_and_the_filer_says_it_is_not_fi
     assert found == []
     filer_context.close()
     context.close()
+
+
+def test_the_idle_warning_comes_two_minutes_before_the_end_and_lets_staff_stay(chromium, live_server, manager):
+    context, page = phone(chromium)
+    page.clock.install()                                     # the page's timers run on a clock the test moves
+    _log_in_with_code(page, live_server, manager[0])
+    warning = page.locator("#idle-warning")
+    assert warning.is_hidden()
+    page.clock.run_for(27 * 60 * 1000)
+    assert warning.is_hidden()
+    page.clock.run_for(61 * 1000)                            # 28 minutes: two before the 30-minute end
+    warning.wait_for(state="visible")
+    assert page.evaluate("document.activeElement.id") == "idle-stay" and serious_violations(page) == []
+    with page.expect_response("**/console/keepalive") as kept:
+        page.click("#idle-stay")
+    assert kept.value.status == 204
+    warning.wait_for(state="hidden")
+    context.close()
