@@ -142,10 +142,11 @@ def _register_daily_tasks(app: Flask) -> None:
 
     from signals import drafts
 
-    from signals.services import clarification, fix_check
+    from signals.services import clarification, deadline_care, fix_check
 
     app.extensions["daily_tasks"].update({"sessions-purge": sessions.purge, "drafts-purge": drafts.purge,
                                           "clarification-expiry": clarification.expire_clarifications,
+                                          "deadline-reminders": deadline_care.remind,
                                           "fix-check-closing": fix_check.close_unanswered,
                                           "unconfirmed-accounts-purge": account_services.purge_unconfirmed})
     app.extensions["account_token_for"] = links.token_for

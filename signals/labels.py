@@ -31,6 +31,7 @@ UPDATES = {
     UpdateKind.clarification_answer: _l("clarification from the filer"),
     UpdateKind.assignment: _l("assigned"), UpdateKind.internal_note: _l("internal note"),
     UpdateKind.redaction: _l("personal data taken out of the public text"),
+    UpdateKind.due_moved: _l("due date moved: the day became non-working"), UpdateKind.reminder: _l("deadline reminder"),
     UpdateKind.forward: _l("forwarded to another institution"),
     UpdateKind.fix_question: _l("the filer is asked whether it is fixed"),
     UpdateKind.fix_answer: _l("the filer's answer whether it is fixed"),
