@@ -235,6 +235,20 @@ class RegistryCounter(db.Model):
     last: Mapped[int] = mapped_column(Integer)
 
 
+class CannedResponse(db.Model):
+    """A department's ready answer in one language, with placeholders ({number}, {date}, {department}, and
+    {name} for replies to the filer only), filled in before sending and editable."""
+
+    __tablename__ = "canned_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="bg")
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class CalendarDay(db.Model):
     """Whether a local date is a working day; filled by `flask calendar sync`, edited by admins."""
 

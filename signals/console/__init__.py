@@ -9,8 +9,9 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Register the console's blueprints (and `may_moderate` for the console's navigation)."""
     from signals.access import may_moderate
-    from signals.console import audit_view, calendar_admin, corrections, inbox, intake, item, moderation
+    from signals.console import (audit_view, calendar_admin, canned_admin, corrections, inbox, intake, item,
+                                 moderation)
 
-    for module in (inbox, item, intake, corrections, audit_view, moderation, calendar_admin):
+    for module in (inbox, item, intake, corrections, audit_view, moderation, calendar_admin, canned_admin):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["may_moderate"] = may_moderate

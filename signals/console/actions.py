@@ -15,8 +15,11 @@ from app.web.templating import localdatetime
 from signals.console import forms
 from signals.models import Signal
 from signals.services.errors import InvalidInput, NotAllowed, ServiceError, TransitionNotAllowed
+from signals.services.replies import FilerNamed
 
-MESSAGES = {TransitionNotAllowed: lambda: _("This status change is not allowed from the item's current status."),
+MESSAGES = {FilerNamed: lambda: _("A public reply never names the filer: take the name out, or reply to the filer "
+                                   "only."),
+            TransitionNotAllowed: lambda: _("This status change is not allowed from the item's current status."),
             NotAllowed: lambda: _("You may not do this on this item."),
             InvalidInput: lambda: _("Nothing changed: check what you wrote and try again.")}
 

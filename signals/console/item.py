@@ -5,7 +5,7 @@ on an older state changes nothing and says who changed the item and when."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,9 +21,9 @@ from signals.console.actions import MESSAGES, act
 from signals.console.guard import console_page
 from signals.console.inbox_query import working_days_left
 from signals.gate import item_route
-from signals.models import Signal
+from signals.models import CannedResponse, Signal
 from signals.labels import kind_label
-from signals.services import assignment, corrections, replies
+from signals.services import assignment, canned, corrections, replies
 from signals.services import reroute as reroute_service
 from signals.services.clarification import request_clarification
 from signals.services.errors import TransitionNotAllowed
@@ -53,9 +53,22 @@ def _forms(item: Signal) -> dict:
     reroute.department.choices = [("", "—")] + [(str(d.id), d.text("name")) for d in db.session.scalars(
         select(Department).where(Department.active.is_(True), Department.id != item.department_id)
         .order_by(Department.name_bg))]
-    return {"assign_form": assign, "status_form": status, "reply_form": forms.ReplyForm(data=version),
+    return {"assign_form": assign, "status_form": status, "reply_form": _reply_form(item, version),
+            "canned": db.session.scalars(select(CannedResponse).where(
+                CannedResponse.department_id == item.department_id, CannedResponse.active.is_(True))
+                .order_by(CannedResponse.locale, CannedResponse.title)).all(),
             "reroute_form": reroute, **_correction_forms(item, version),
             "note_form": forms.NoteForm(data=version), "clarify_form": forms.ClarifyForm(data=version)}
+
+
+def _reply_form(item: Signal, version: dict) -> forms.ReplyForm:
+    """The reply form, with a canned response of the item's department filled in when one was chosen."""
+    chosen, to_filer = request.args.get("canned", ""), request.args.get("audience") == "filer"
+    found = db.session.get(CannedResponse, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+    if found is None or not found.active or found.department_id != item.department_id:
+        return forms.ReplyForm(data=version)
+    return forms.ReplyForm(data={**version, "body": canned.fill(found, item, to_filer=to_filer),
+                                 "audience": "filer" if to_filer else "public"})
 
 
 def _correction_forms(item: Signal, version: dict) -> dict:

@@ -178,9 +178,9 @@ def attach_documents(signal: Signal, files: list[dict], update: Update | None = 
     """Give checked, stored files (signals.document_uploads.take) to an item, each named by the item's number and
     its place among the item's files; `update` is the history entry they came with (a filer's answer: its files
     are never public, whatever the item's kind; staff's photos with a public reply are: `public=True`)."""
-    first = len(signal.attachments) + 1
+    first, approved = len(signal.attachments) + 1, (update is None) if public is None else public
     for index, file in enumerate(files, start=first):
         signal.attachments.append(Attachment(
             filename=f"{signal.number}-{index}.{EXTENSIONS[file['type']]}", content_type=file["type"],
-            size=file["size"], storage_key=file["key"], sha256=file["sha256"], approved=update is None if public is None else public,
+            size=file["size"], storage_key=file["key"], sha256=file["sha256"], approved=approved,
             scan_status=file.get("scan", "not_scanned"), created_at=clock.now(), update=update))

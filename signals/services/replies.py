@@ -3,6 +3,8 @@ reply to the filer only, and an internal note (staff only, told to nobody outsid
 
 from __future__ import annotations
 
+import re
+
 from app import audit, clock
 from app.accounts.models import User
 from app.extensions import db
@@ -12,6 +14,10 @@ from signals.services.errors import InvalidInput, NotAllowed
 from signals.services.filing import attach_documents
 
 MAX_TEXT = 10_000
+
+
+class FilerNamed(InvalidInput):
+    """A public reply that names the filer: refused (the filer's name goes only into replies to the filer)."""
 
 
 def _write(signal: Signal, actor: User, body: str, kind: UpdateKind, visibility: Visibility) -> Update:
@@ -31,6 +37,8 @@ def reply(signal: Signal, actor: User, body: str, *, public: bool, photos: list[
     """A reply from the department: public (on the item's page for every reader) or to the filer only, with
     photos (the "after" beside the filer's "before", checked and stored by signals.document_uploads); the filer
     is told either way (`replied`)."""
+    if public and _names_the_filer(signal, body):
+        raise FilerNamed("a public reply never names the filer")
     update = _write(signal, actor, body, UpdateKind.public_reply,
                     Visibility.public if public else Visibility.filer)
     if photos:
@@ -38,6 +46,14 @@ def reply(signal: Signal, actor: User, body: str, *, public: bool, photos: list[
         db.session.flush()
     events.replied.send(signal, update=update, actor=actor)
     return update
+
+
+def _names_the_filer(signal: Signal, body: str) -> bool:
+    """Whether a text holds the filer's name (their full name, or any of its words of four letters or more)."""
+    name = signal.filer.person_name if signal.filer is not None else ""
+    words = {w for w in re.findall(r"\w+", name.casefold()) if len(w) >= 4}
+    text = body.casefold()
+    return bool(name.strip()) and (name.casefold().strip() in text or bool(words & set(re.findall(r"\w+", text))))
 
 
 def note(signal: Signal, actor: User, body: str) -> Update:
