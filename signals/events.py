@@ -66,5 +66,10 @@ fix_answered = _ns.signal("fix_answered", doc="""The filer answered "Is it fixed
 sender: the Signal; update: the filer-visible fix_answer Update (body: the comment; data: fixed); fixed: True or
 False; actor: the filer's User, or None for a filer without an account.""")
 
+extended = _ns.signal("extended", doc="""An information request's deadline was extended (ZDOI art. 30 or 31) before it
+passed; the requester is told the new date, the article and the reason (a required notice).
+
+sender: the Signal; update: the extension Update (data: article, old, new, days); actor: the User.""")
+
 ALL = (registered, status_changed, moderated, corrected, notice_recorded, clarification_requested, assigned, replied,
-       rerouted, fix_question_asked, fix_answered)
+       rerouted, fix_question_asked, fix_answered, extended)

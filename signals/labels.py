@@ -31,6 +31,7 @@ UPDATES = {
     UpdateKind.clarification_answer: _l("clarification from the filer"),
     UpdateKind.assignment: _l("assigned"), UpdateKind.internal_note: _l("internal note"),
     UpdateKind.redaction: _l("personal data taken out of the public text"),
+    UpdateKind.consent_request: _l("a third party's consent asked (ZDOI art. 31)"),
     UpdateKind.due_moved: _l("due date moved: the day became non-working"), UpdateKind.reminder: _l("deadline reminder"),
     UpdateKind.forward: _l("forwarded to another institution"),
     UpdateKind.fix_question: _l("the filer is asked whether it is fixed"),
@@ -62,7 +63,7 @@ NOTICES = {
     "registered": _l("registration notice"), "status": _l("notice of the outcome"),
     "hidden": _l("notice of the hiding"), "unhidden": _l("notice"), "kind": _l("notice of the change of kind"),
     "clarification": _l("notice of the clarification request"), "reply": _l("notice of the reply"),
-    "reroute": _l("notice of the new department"),
+    "reroute": _l("notice of the new department"), "extension": _l("notice of the extended deadline"),
     "fix_question": _l("notice asking whether it is fixed"),
 }
 NOTICE_SENT = NOTICES["unhidden"]

@@ -152,6 +152,7 @@ class UpdateKind(str, enum.Enum):
     notice = "notice"
     assignment = "assignment"
     redaction = "redaction"
+    consent_request = "consent_request"  # ZDOI art. 31: a third party's consent asked for
     due_moved = "due_moved"          # a calendar change moved the due date (a day made non-working)
     reminder = "reminder"            # staff were reminded of the deadline (internal)
     fix_question = "fix_question"      # a resolved problem's filer is asked "Is it fixed?"

@@ -149,6 +149,14 @@ def tell_of_reroute(signal: Signal, update: Update, **_) -> None:
     _tell_department(signal)
 
 
+@events.extended.connect
+def tell_requester_of_extension(signal: Signal, update: Update, **_) -> None:
+    """A required notice: the new due date, the article and the reason (an information request's requester has
+    an account, so the reason may be quoted)."""
+    _required_notice(signal, "extension", "extended", {"article": update.data.get("article"),
+                                                       "reason": update.body if signal.user_id else ""})
+
+
 @events.assigned.connect
 def tell_the_assignee(signal: Signal, update: Update, actor: User, assignee: User | None, **_) -> None:
     """Staff hear of an item given to them by someone else (the number and a console link; no filer's text)."""

@@ -88,6 +88,9 @@ class Membership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
     is_manager: Mapped[bool] = mapped_column(Boolean, default=False)
+    # ZDOI: the head of the body or an official expressly authorised decides information requests (and extends
+    # their deadline); the authorisation is per person and department.
+    may_decide: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
 
     user = relationship("User", back_populates="memberships")
     department: Mapped[Department] = relationship()

@@ -16,8 +16,12 @@ from signals.console import forms
 from signals.models import Signal
 from signals.services.errors import InvalidInput, NotAllowed, ServiceError, TransitionNotAllowed
 from signals.services.replies import FilerNamed
+from signals.services.zdoi import ExtensionRefused
 
-MESSAGES = {FilerNamed: lambda: _("A public reply never names the filer: take the name out, or reply to the filer "
+MESSAGES = {ExtensionRefused: lambda: _("This extension is not allowed: the deadline has passed, the request was "
+                                         "extended already, or (art. 31) the third party's consent was not asked "
+                                         "within 7 days of registration."),
+            FilerNamed: lambda: _("A public reply never names the filer: take the name out, or reply to the filer "
                                    "only."),
             TransitionNotAllowed: lambda: _("This status change is not allowed from the item's current status."),
             NotAllowed: lambda: _("You may not do this on this item."),

@@ -70,6 +70,17 @@ class RedactForm(VersionedForm):
     description = TextAreaField(_l("Public text"), validators=[Visible(), Length(max=TEXT)])
 
 
+class ExtendForm(VersionedForm):
+    article = SelectField(_l("Extension under"), choices=[
+        ("30", _l("art. 30: the information is large in volume (+10 days)")),
+        ("31", _l("art. 31: a third party's consent is needed (+14 days)"))])
+    reason = TextAreaField(_l("Reason (the requester reads it)"), validators=[Visible(), Length(max=2000)])
+
+
+class ConsentForm(VersionedForm):
+    third_party = StringField(_l("Third party whose consent is asked"), validators=[Visible(), Length(max=300)])
+
+
 class NoteForm(VersionedForm):
     body = TextAreaField(_l("Internal note (staff only)"), validators=[Visible(), Length(max=TEXT)])
 

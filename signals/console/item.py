@@ -23,7 +23,7 @@ from signals.console.inbox_query import working_days_left
 from signals.gate import item_route
 from signals.models import CannedResponse, Signal
 from signals.labels import kind_label
-from signals.services import assignment, canned, corrections, replies
+from signals.services import assignment, canned, corrections, replies, zdoi
 from signals.services import reroute as reroute_service
 from signals.services.clarification import request_clarification
 from signals.services.errors import TransitionNotAllowed
@@ -58,7 +58,8 @@ def _forms(item: Signal) -> dict:
                 CannedResponse.department_id == item.department_id, CannedResponse.active.is_(True))
                 .order_by(CannedResponse.locale, CannedResponse.title)).all(),
             "reroute_form": reroute, **_correction_forms(item, version),
-            "note_form": forms.NoteForm(data=version), "clarify_form": forms.ClarifyForm(data=version)}
+            "note_form": forms.NoteForm(data=version), "clarify_form": forms.ClarifyForm(data=version),
+            "extend_form": forms.ExtendForm(data=version), "consent_form": forms.ConsentForm(data=version)}
 
 
 def _reply_form(item: Signal, version: dict) -> forms.ReplyForm:
@@ -98,6 +99,7 @@ def item(item: Signal, reader: Reader):
                            may_ask=Status.awaiting_clarification in workflow.allowed(item.kind, item.status),
                            may_reroute=reroute_service.may_reroute(current_user, item),
                            may_duplicate=Status.duplicate in workflow.allowed(item.kind, item.status),
+                           may_decide=zdoi.may_decide(current_user, item),
                            **_forms(item)), 200, NO_STORE
 
 
