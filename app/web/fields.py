@@ -125,3 +125,10 @@ class DecimalField(Field):
         self.data = None
         if valuelist:
             self.data = text.parse_number(valuelist[0])
+
+
+def whole_number(value: str | None, low: int = 1, high: int = 10**9) -> int | None:
+    """A whole number typed into a form or a query string, within [low, high]; None for anything else (an id, a
+    page, a count of days), so bad input never reaches the database."""
+    value = value or ""
+    return int(value) if value.isdigit() and len(value) < 10 and low <= int(value) <= high else None

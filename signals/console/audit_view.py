@@ -12,6 +12,7 @@ from app.accounts.models import Role, User
 from app.audit import AuditEntry
 from app.extensions import db
 from app.web.errors import error_response
+from app.web.fields import whole_number
 from signals.console.guard import console_page, departments_of
 from signals.models import Signal
 
@@ -34,8 +35,7 @@ def audit():
     department = chosen or (departments[0] if departments else None)
     if department is None:
         return error_response(404, "not_found", _("There is no such page."))
-    page = max(1, min(int(request.args["page"]) if request.args.get("page", "").isdigit() and
-                      len(request.args["page"]) < 6 else 1, 10_000))
+    page = min(whole_number(request.args.get("page"), 1, 99_999) or 1, 10_000)
     rows = db.session.execute(
         select(AuditEntry, Signal.number, User).join(Signal, Signal.id == AuditEntry.object_id)
         .outerjoin(User, User.id == AuditEntry.actor_id)

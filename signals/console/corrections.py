@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.departments.models import Category
 from app.extensions import db
+from app.web.fields import whole_number
 from signals import registry
 from signals.access import Reader
 from signals.console import forms
@@ -58,9 +59,8 @@ def category(item: Signal, reader: Reader):
     """Another category of the same kind (the department stays)."""
     form = forms.CategoryForm()
     chosen = _category(form.category.data)
-    return act(item, form, lambda: corrections.change_category(item, chosen or item.category, current_user)
-               if chosen is not None and chosen.id != item.category_id else _unchanged(), _("The category is changed."),
-               "category")
+    return act(item, form, lambda: corrections.change_category(item, chosen or item.category, current_user),
+               _("The category is changed."), "category")
 
 
 @bp.post("/<number>/point")
@@ -79,12 +79,7 @@ def point(item: Signal, reader: Reader):
 def redact(item: Signal, reader: Reader):
     """Take personal data out of the public title, text or photos; the original stays for staff."""
     form = forms.RedactForm()
-    withdrawn = {int(v) for v in request.form.getlist("withdraw_photo") if v.isdigit() and len(v) < 10}
+    withdrawn = {n for n in map(whole_number, request.form.getlist("withdraw_photo")) if n}
     return act(item, form, lambda: redaction.redact(item, current_user, form.title.data, form.description.data,
                                                     withdrawn), _("The public text is redacted."), "redact")
 
-
-def _unchanged():
-    from signals.services.errors import InvalidInput
-
-    raise InvalidInput("choose another category")

@@ -15,7 +15,7 @@ from app.departments.models import Category, Membership
 from app.extensions import db
 from app.kinds import Kind
 from app.unit_of_work import unit_of_work
-from app.web.fields import CleanForm
+from app.web.fields import CleanForm, whole_number
 from geo.models import Area, AreaLevel
 from signals import registry
 from signals.console import inbox_query
@@ -88,8 +88,8 @@ def bulk_assign():
     """Give the chosen items to one colleague (managers and admins), or take them (anyone): item by item, each
     refused one named."""
     form = CleanForm()
-    assignee = db.session.get(User, int(request.form["assignee"])) if request.form.get("assignee", "").isdigit() \
-        else current_user
+    chosen = whole_number(request.form.get("assignee"))
+    assignee = db.session.get(User, chosen) if chosen else current_user
     numbers = request.form.getlist("number")[:100]
     back = url_for(".inbox", **InboxFilter.from_args(request.form).args())
     if not form.validate_on_submit() or not numbers or assignee is None:

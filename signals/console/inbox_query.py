@@ -16,6 +16,7 @@ from app import clock
 from app.accounts.models import User
 from app.extensions import db
 from app.kinds import Kind
+from app.web.fields import whole_number as _int
 from signals import access, registry, workflow
 from signals.models import CalendarDay, Channel, Signal
 from signals.workflow import Status
@@ -32,10 +33,6 @@ def _enum(enum_class, value: str):
         return enum_class(value)
     except ValueError:
         return None
-
-
-def _int(value: str, low: int = 1, high: int = 10**9) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 10 and low <= int(value) <= high else None
 
 
 @dataclass(frozen=True)
@@ -100,14 +97,14 @@ def working_days_left(due_on: date | None, today: date | None = None) -> int | N
     return count if due_on >= today else -count
 
 
-def _inboxes(user: User, department_ids: list[int], f: InboxFilter) -> list[int]:
+def _inboxes(department_ids: list[int], f: InboxFilter) -> list[int]:
     chosen = [f.department_id] if f.department_id in department_ids else department_ids
     return chosen or [-1]
 
 
 def filtered(user: User, department_ids: list[int], f: InboxFilter, *, with_status: bool = True) -> Select:
     """The items of the user's inboxes that the filter selects and the user may see."""
-    query = select(Signal).where(Signal.department_id.in_(_inboxes(user, department_ids, f)), access.visible(user))
+    query = select(Signal).where(Signal.department_id.in_(_inboxes(department_ids, f)), access.visible(user))
     if with_status and f.status:
         query = query.where(Signal.status == f.status)
     elif with_status and f.open_only:

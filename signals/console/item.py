@@ -14,6 +14,7 @@ from app.accounts.models import User
 from app.departments.models import Category, Department, Membership
 from app.extensions import db
 from app.localized import current_locale
+from app.web.fields import whole_number
 from signals import document_uploads, workflow
 from signals.access import Reader
 from signals.console import forms
@@ -65,7 +66,7 @@ def _forms(item: Signal) -> dict:
 def _reply_form(item: Signal, version: dict) -> forms.ReplyForm:
     """The reply form, with a canned response of the item's department filled in when one was chosen."""
     chosen, to_filer = request.args.get("canned", ""), request.args.get("audience") == "filer"
-    found = db.session.get(CannedResponse, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+    found = db.session.get(CannedResponse, n) if (n := whole_number(chosen)) else None
     if found is None or not found.active or found.department_id != item.department_id:
         return forms.ReplyForm(data=version)
     return forms.ReplyForm(data={**version, "body": canned.fill(found, item, to_filer=to_filer),
@@ -110,7 +111,7 @@ def assign(item: Signal, reader: Reader):
     """Give the item to a member of its department (managers), take it (anyone), or leave it to nobody."""
     form = forms.AssignForm()
     chosen = form.assignee.data or ""
-    assignee = db.session.get(User, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+    assignee = db.session.get(User, n) if (n := whole_number(chosen)) else None
     return act(item, form, lambda: assignment.assign(item, assignee, current_user), _("Assignment saved."),
                 "assign")
 
@@ -172,6 +173,6 @@ def reroute(item: Signal, reader: Reader):
     """Send the item to another department with a reason (managers; operators from triage); the filer is told."""
     form = forms.RerouteForm()
     chosen = form.department.data or ""
-    department = db.session.get(Department, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+    department = db.session.get(Department, n) if (n := whole_number(chosen)) else None
     return act(item, form, lambda: reroute_service.reroute(item, department, current_user, form.reason.data),
                 _("The item is sent to the other department."), "reroute")

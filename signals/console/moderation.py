@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.unit_of_work import unit_of_work
 from app.web.errors import error_response
+from app.web.fields import whole_number
 from signals import access, queries, registry
 from signals.access import Reader
 from signals.console import forms
@@ -38,8 +39,7 @@ MAX_ID = 2**31 - 1
 
 def _page() -> int:
     """The page asked for (1 for anything that is not a small positive whole number)."""
-    raw = request.args.get("page", "")
-    return max(1, int(raw)) if raw.isdigit() and len(raw) <= 6 else 1
+    return whole_number(request.args.get("page"), 1, 999_999) or 1
 
 
 def _count(query: Select) -> int:

@@ -52,6 +52,8 @@ def change_category(signal: Signal, category: Category, actor: User | None) -> U
     """Another category of the same kind (the department stays: sending elsewhere is a reroute)."""
     if category.kind != signal.kind:
         raise InvalidInput("the category must belong to the item's kind")
+    if category.id == signal.category_id:
+        raise InvalidInput("the item has this category already")
     old = signal.category
     signal.category = category
     return _corrected(signal, "category", UpdateKind.category_change, actor, old=old.code, new=category.code)
