@@ -104,6 +104,13 @@ def next_working_day(day: date) -> date:
     return found
 
 
+def nth_working_day_after(day: date, n: int):
+    """SQL (a scalar subquery): the n-th working day after a local date, from calendar_days (NULL beyond it);
+    for "due within n working days" and reminders n working days ahead."""
+    return (select(CalendarDay.day).where(CalendarDay.day > day, CalendarDay.working.is_(True))
+            .order_by(CalendarDay.day).offset(n - 1).limit(1).scalar_subquery())
+
+
 def add_months(day: date, months: int) -> date:
     """Same day of the month, clamped to the month's end (31 Dec + 2 months = 28/29 Feb)."""
     month_index = day.month - 1 + months

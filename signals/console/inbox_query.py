@@ -17,7 +17,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.kinds import Kind
 from app.web.fields import whole_number as _int
-from signals import access, registry, workflow
+from signals import access, deadlines, registry, workflow
 from signals.models import CalendarDay, Channel, Signal
 from signals.workflow import Status
 
@@ -79,12 +79,6 @@ class InboxFilter:
         return {key: value for key, value in values.items() if value not in (None, "")}
 
 
-def nth_working_day_after(day: date, n: int):
-    """SQL: the n-th working day after a local date, from the calendar table (NULL beyond the calendar)."""
-    return (select(CalendarDay.day).where(CalendarDay.day > day, CalendarDay.working.is_(True))
-            .order_by(CalendarDay.day).offset(n - 1).limit(1).scalar_subquery())
-
-
 def working_days_left(due_on: date | None, today: date | None = None) -> int | None:
     """Working days from tomorrow up to the due date (0 on the due date itself, negative once overdue: the
     working days since)."""
@@ -121,7 +115,7 @@ def filtered(user: User, department_ids: list[int], f: InboxFilter, *, with_stat
         query = query.where(Signal.status.in_(OPEN_STATUSES), Signal.due_on < today)
     if f.due_within:
         query = query.where(Signal.status.in_(OPEN_STATUSES), Signal.due_on >= today,
-                            Signal.due_on <= nth_working_day_after(today, f.due_within))
+                            Signal.due_on <= deadlines.nth_working_day_after(today, f.due_within))
     if f.q:                 # a number (any forgiven spelling) or words found in the title or the text
         number = registry.normalize(f.q)
         words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in f.q.split()[:8]]

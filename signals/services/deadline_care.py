@@ -18,7 +18,7 @@ from app.departments.models import Membership
 from app.extensions import db
 from app.mail import outbox
 from signals import calendar, deadlines, workflow
-from signals.models import CalendarDay, Signal, Update, UpdateKind, Visibility
+from signals.models import Signal, Update, UpdateKind, Visibility
 from signals.workflow import Status
 
 REMIND_DAYS = 3
@@ -45,11 +45,6 @@ def change_day(day: date, working: bool, note: str, actor: User) -> int:
     return moved
 
 
-def _third_working_day(today: date) -> date | None:
-    return db.session.scalar(select(CalendarDay.day).where(CalendarDay.day > today, CalendarDay.working.is_(True))
-                             .order_by(CalendarDay.day).offset(REMIND_DAYS - 1).limit(1))
-
-
 def _reminded(item: Signal) -> bool:
     return any(u.kind == UpdateKind.reminder and (u.data or {}).get("due_on") == item.due_on.isoformat()
                for u in item.updates)
@@ -65,7 +60,7 @@ def _recipients(item: Signal) -> list[User]:
 def remind() -> int:
     """The daily task: open items due on the third working day from today are reminded of, once; returns how
     many items were."""
-    due = _third_working_day(clock.today())
+    due = db.session.scalar(select(deadlines.nth_working_day_after(clock.today(), REMIND_DAYS)))
     if due is None:
         return 0
     reminded = 0
