@@ -11,8 +11,8 @@ def register_commands(app: Flask) -> None:
     from app.mail.cli import mailsink_command, relay_command
     from app.seed import seed_cli
     from geo.cli import areas_cli, places_cli, streets_cli
-    from signals.cli import calendar_cli, map_cli, moderate_cli
+    from signals.cli import calendar_cli, decide_cli, map_cli, moderate_cli
 
-    for command in (areas_cli, places_cli, streets_cli, calendar_cli, map_cli, moderate_cli, seed_cli, relay_command,
-                    mailsink_command, accounts_cli):
+    for command in (areas_cli, places_cli, streets_cli, calendar_cli, decide_cli, map_cli, moderate_cli, seed_cli,
+                    relay_command, mailsink_command, accounts_cli):
         app.cli.add_command(command)

@@ -83,3 +83,8 @@ TITLES = {
     "stray-animals": ["Глутница кучета край училището", "Ранено куче на улицата"],
 }
 DESCRIPTION = "Сигнал от демонстрационните данни. Моля, проверете на място и предприемете мерки."
+# Why a demo item was rejected or left without consideration (every such ending says why).
+REASONS = {
+    "rejected": "Мястото е частен имот: общината не отговаря за поддръжката му.",
+    "left_without_consideration": "Подателят не е уточнил мястото в срок.",
+}

@@ -148,7 +148,9 @@ def _accounts() -> int:
         db.session.add(user)
         db.session.flush()
         if dept:
-            db.session.add(Membership(user_id=user.id, department_id=departments[dept].id, is_manager=True))
+            # The department's head: manages it and decides its information requests and proposals.
+            db.session.add(Membership(user_id=user.id, department_id=departments[dept].id, is_manager=True,
+                                      may_decide=True))
     db.session.flush()
     return len(missing)
 
@@ -213,7 +215,8 @@ def _signals(rng: random.Random) -> int:
             actor = staff.get(signal.department_id)
             for step, status in enumerate(workflow.path_to(Kind.problem, target), start=1):
                 clock.freeze(min(moment + timedelta(hours=6 * step), now - timedelta(minutes=30 - step)))
-                services.change_status(signal, status, actor)
+                reason = demo_data.REASONS.get(status.value, "") if status in services.NEEDS_REASON else ""
+                services.change_status(signal, status, actor, note=reason)
             added += 1
     finally:
         clock.freeze(None)

@@ -1,4 +1,4 @@
-"""`flask calendar …` (the working-day calendar) and `flask moderate …` (moderation from the terminal, beside the
+"""`flask calendar …` (the working-day calendar), `flask decide …` (who may decide) and `flask moderate …` (moderation from the terminal, beside the
 console: the same services).
 
 Commands are views for the terminal: they call one service and commit.
@@ -8,18 +8,40 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from app import clock
+from app.accounts.services import by_email
+from app.departments.models import Department
 from app.extensions import db
 from signals import calendar, map_cells, queries, registry
 from signals.models import HiddenReason, Signal
-from signals.services import blocklist, moderation
+from signals.services import blocklist, decisions, moderation
 from signals.services.errors import InvalidInput
 
 calendar_cli = AppGroup("calendar", help="The working-day calendar (calendar_days).")
 moderate_cli = AppGroup("moderate", help="Approve, hide or unhide public items; hold new ones during a spam wave; "
                                           "block addresses.")
 map_cli = AppGroup("map", help="The map's cell counts.")
+decide_cli = AppGroup("decide", help="Who may decide information requests and proposals (per department).")
+
+
+@decide_cli.command("grant")
+@click.argument("email")
+@click.argument("department")
+@click.option("--revoke", is_flag=True, help="Take the authorisation back.")
+def grant_command(email: str, department: str, revoke: bool) -> None:
+    """Authorise the official with EMAIL to decide for the DEPARTMENT (its code) they are a member of."""
+    user = by_email(email)
+    found = db.session.scalar(select(Department).where(Department.code == department))
+    if user is None or found is None:
+        raise click.ClickException("no such account or department")
+    try:
+        decisions.authorise(user, found.id, not revoke)
+    except InvalidInput:
+        raise click.ClickException(f"{email} is not a member of {department}") from None
+    db.session.commit()
+    click.echo(f"{email}: {'may not' if revoke else 'may'} decide for {department}")
 
 
 @map_cli.command("rebuild")

@@ -1,4 +1,5 @@
-"""Deadlines: the rules per kind and jurisdiction, counted on the working-day calendar.
+"""Deadlines: the rules per kind of the jurisdiction profile (signals/jurisdiction.py), counted on the working-day
+calendar.
 
 Deadlines are local dates (APP_TIMEZONE). Calendar-day periods ignore holidays
 inside them; a period that ends on a non-working day ends on the next working day.
@@ -8,56 +9,31 @@ the item when it is registered.
 
 from __future__ import annotations
 
+import bisect
 import calendar as _calendar
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app, has_app_context
 from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
 from app.kinds import Kind
 from signals import workflow
+from signals.jurisdiction import Rule, profile
 from signals.models import CalendarDay
 
 CLARIFICATION_ANSWER_DAYS = 30   # the filer's time to answer a clarification request
 MAX_CALENDAR_SCAN = 60           # no run of non-working days is longer than this
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A period: an amount of calendar days, working days or months, and its legal basis."""
-
-    amount: int
-    unit: str                          # "days" | "working_days" | "months"
-    basis: str
-    extensions: tuple[tuple[str, int], ...] = ()   # (article, extra days from the period start)
-    restart_on_clarification: bool = False
-
-
-def _service_target() -> int:
-    return current_app.config["SERVICE_TARGET_DAYS"] if has_app_context() else 30
-
-
 def rules(jurisdiction: str = "BG") -> dict[Kind, Rule]:
-    """The deadline rule of each kind in a jurisdiction profile."""
-    if jurisdiction != "BG":
-        raise ValueError(f"no deadline profile for jurisdiction {jurisdiction!r}")
-    target = _service_target()
-    service = Rule(target, "days", "service target")
-    return {
-        Kind.problem: service, Kind.question: service, Kind.letter: service, Kind.complaint: service,
-        Kind.proposal: Rule(2, "months", "АПК чл. 118"),
-        Kind.info_request: Rule(14, "days", "ЗДОИ чл. 28", extensions=(("30", 10), ("31", 14)),
-                                restart_on_clarification=True),
-    }
+    """The deadline rule of each kind in a jurisdiction profile (signals/jurisdiction.py)."""
+    return profile(jurisdiction).rules
 
 
 def rule_for(kind: Kind) -> Rule:
     """The rule for a kind under the configured jurisdiction."""
-    jurisdiction = current_app.config["JURISDICTION"] if has_app_context() else "BG"
-    return rules(jurisdiction)[kind]
+    return profile().rules[kind]
 
 
 class CalendarGap(LookupError):
@@ -109,6 +85,21 @@ def nth_working_day_after(day: date, n: int):
     for "due within n working days" and reminders n working days ahead."""
     return (select(CalendarDay.day).where(CalendarDay.day > day, CalendarDay.working.is_(True))
             .order_by(CalendarDay.day).offset(n - 1).limit(1).scalar_subquery())
+
+
+def working_days_left(due_dates: list[date | None], today: date | None = None) -> dict[date, int]:
+    """For each due date, the working days from tomorrow up to it (0 on the due date itself; negative once overdue:
+    the working days since), from one read of the calendar."""
+    today = today or clock.today()
+    dues = {d for d in due_dates if d is not None}
+    if not dues:
+        return {}
+    low, high = min(dues | {today}), max(dues | {today})
+    working = db.session.scalars(select(CalendarDay.day).where(CalendarDay.day > low, CalendarDay.day <= high,
+                                                               CalendarDay.working.is_(True))
+                                 .order_by(CalendarDay.day)).all()
+    before = bisect.bisect_right(working, today)           # working days up to today
+    return {due: bisect.bisect_right(working, due) - before for due in dues}
 
 
 def add_months(day: date, months: int) -> date:
@@ -178,8 +169,9 @@ def extended_due(kind: Kind, *, period_start: date, due_on: date, article: str, 
 
 
 def is_overdue(item, on: date | None = None) -> bool:
-    """Open and past its due date (computed, never stored)."""
-    return bool(item.due_on) and workflow.is_open(item.status) and (on or clock.today()) > item.due_on
+    """Past its due date while its deadline runs (open, not waiting for a clarification); computed, never
+    stored."""
+    return bool(item.due_on) and workflow.clock_runs(item.status) and (on or clock.today()) > item.due_on
 
 
 def is_tacit_refusal(item, on: date | None = None) -> bool:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from app.kinds import Kind
 from app.localized import current_locale
 from signals import deadlines, workflow
+from signals.jurisdiction import profile, text
 from signals.models import Channel, HiddenReason, Signal, Update, UpdateKind, Visibility
 from signals.workflow import Status
 
@@ -36,6 +41,7 @@ UPDATES = {
     UpdateKind.forward: _l("forwarded to another institution"),
     UpdateKind.fix_question: _l("the filer is asked whether it is fixed"),
     UpdateKind.fix_answer: _l("the filer's answer whether it is fixed"),
+    UpdateKind.communication: _l("the decision was communicated"),
 }
 FIX_ANSWERS = {True: _l("the filer says it is fixed"), False: _l("the filer says it is not fixed")}
 
@@ -64,7 +70,7 @@ NOTICES = {
     "hidden": _l("notice of the hiding"), "unhidden": _l("notice"), "kind": _l("notice of the change of kind"),
     "clarification": _l("notice of the clarification request"), "reply": _l("notice of the reply"),
     "reroute": _l("notice of the new department"), "extension": _l("notice of the extended deadline"),
-    "fix_question": _l("notice asking whether it is fixed"),
+    "fix_question": _l("notice asking whether it is fixed"), "decision": _l("notice of the decision"),
 }
 NOTICE_SENT = NOTICES["unhidden"]
 
@@ -98,14 +104,28 @@ def status_label(signal: Signal) -> str:
     return workflow.label(signal.status, current_locale(), signal.kind)
 
 
-def tacit_refusal() -> str:
-    """The ZDOI tacit-refusal notice."""
-    return workflow.TACIT_REFUSAL.get(current_locale(), workflow.TACIT_REFUSAL["bg"])
+def tacit_refusal(signal: Signal) -> str:
+    """The tacit-refusal notice of an information request past its deadline, with the last day to appeal it."""
+    law = profile()
+    until = deadlines.add_months(signal.due_on, law.tacit_appeal_months)
+    return text(law.tacit_refusal, current_locale(), until=format_date(until, "long"))
 
 
 def is_overdue(signal: Signal) -> bool:
     """Open and past its due date today."""
     return deadlines.is_overdue(signal)
+
+
+def is_open(signal: Signal) -> bool:
+    """Work on the item is still due (its deadline runs)."""
+    return workflow.is_open(signal.status)
+
+
+def days_left(signal: Signal) -> int | None:
+    """Working days left to an open item's due date (negative once overdue); None when closed or without one."""
+    if not signal.due_on or not workflow.is_open(signal.status):
+        return None
+    return deadlines.working_days_left([signal.due_on])[signal.due_on]
 
 
 def is_tacit_refusal(signal: Signal) -> bool:
@@ -150,6 +170,45 @@ def visibility_label(visibility: Visibility) -> str:
     return str(VISIBILITY[visibility])
 
 
+def _date(iso: str) -> str:
+    return format_date(date.fromisoformat(iso), "long")
+
+
+def _grant_facts(data: dict) -> list[tuple[str, str]]:
+    costs = Decimal(data["costs"])
+    return [(str(_l("Extent of the information")), data["extent"]),
+            (str(_l("Term of access")), str(_l("%(num)d days from receiving this decision", num=data["term_days"]))),
+            (str(_l("Form of access")), access_form_label(data["access_form"])),
+            (str(_l("Place")), data["place"] or str(_l("by email, to the requester's address"))),
+            (str(_l("Costs")), f"{format_decimal(costs, '#,##0.00')} {data['currency']}" if costs
+             else str(_l("none")))]
+
+
+def decision_facts(kind: Kind, data: dict) -> list[tuple[str, str]]:
+    """What a decision states, as label and text pairs in the reader's language (pages and mail)."""
+    law, locale, outcome = profile(), current_locale(), Status(data["outcome"])
+    rows = [(str(_l("Decision")), workflow.label(outcome, locale, Kind(kind))),
+            (str(_l("Decided on")), _date(data["decided_on"]))]
+    if "extent" in data:
+        rows += _grant_facts(data)
+    if data.get("grounds"):
+        texts = law.without_consideration[Kind(kind)] if outcome == Status.left_without_consideration \
+            else law.refusal_grounds
+        rows.append((str(_l("Reason") if outcome == Status.left_without_consideration else _l("Legal grounds")),
+                     "; ".join(text(texts[code], locale) for code in data["grounds"] if code in texts)))
+    if data.get("communicated_on"):
+        rows.append((str(_l("Communicated on")), _date(data["communicated_on"]) + (
+            f" ({_l('by email')})" if data.get("communicated_by") == "email" else "")))
+    return rows
+
+
+def appeal_route(data: dict) -> str:
+    """How a decision may be appealed (an information request's only; nothing for a proposal)."""
+    law = profile()
+    return text(law.appeal_route, current_locale(), days=law.appeal_days) if data.get("appeal") else ""
+
+
 GLOBALS = {f.__name__: f for f in (kind_label, hidden_reason_label, status_label_of, status_label, update_label,
-                                   notice_state, tacit_refusal, is_overdue, is_tacit_refusal, status_name,
-                                   channel_label, visibility_label, access_form_label)}
+                                   notice_state, tacit_refusal, is_overdue, is_tacit_refusal, days_left, status_name, is_open,
+                                   channel_label, visibility_label, access_form_label,
+                                   decision_facts, appeal_route)}

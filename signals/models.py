@@ -157,6 +157,7 @@ class UpdateKind(str, enum.Enum):
     reminder = "reminder"            # staff were reminded of the deadline (internal)
     fix_question = "fix_question"      # a resolved problem's filer is asked "Is it fixed?"
     fix_answer = "fix_answer"          # their yes or no (and comment)
+    communication = "communication"    # the date a decision reached the requester (starts the appeal's days)
 
 
 class Visibility(str, enum.Enum):

@@ -68,7 +68,7 @@ TRANSITIONS: dict[Kind, dict[Status, frozenset[Status]]] = {
             **_CLARIFY, **_closable(S.answered, *_ENDINGS),
         } for kind in (Kind.letter, Kind.complaint)},
         Kind.proposal: {
-            S.registered: _ACK | {S.left_without_consideration},
+            S.registered: _ACK | {S.granted, S.refused, S.left_without_consideration},
             S.in_progress: {S.awaiting_clarification, S.granted, S.refused, S.answered, S.forwarded,
                             S.left_without_consideration},
             **_CLARIFY, **_closable(S.granted, S.refused, S.answered, *_ENDINGS),
@@ -108,8 +108,17 @@ def path_to(kind: Kind, target: Status) -> list[Status]:
 
 
 def is_open(status: Status) -> bool:
-    """Whether work on the item is still due (its deadline runs)."""
+    """Whether work on the item is still due."""
     return status not in FINAL
+
+
+def clock_runs(status: Status) -> bool:
+    """Whether the item's deadline runs: open and not waiting for the filer's clarification (the clock stops)."""
+    return is_open(status) and status != Status.awaiting_clarification
+
+
+# The statuses in which the deadline runs (SQL filters: overdue, due within, reminders).
+RUNNING = tuple(sorted((s for s in Status if clock_runs(s)), key=lambda s: s.value))
 
 
 # The glossary: one label per status and locale, in the legal terms of the BG profile.
@@ -139,11 +148,6 @@ KIND_LABELS: dict[tuple[Kind, Status], dict[str, str]] = {
     (Kind.proposal, S.granted): {"bg": "предложението е прието", "en": "proposal accepted", "ru": "предложение принято"},
     (Kind.proposal, S.refused): {"bg": "предложението е отхвърлено", "en": "proposal rejected",
                                  "ru": "предложение отклонено"},
-}
-TACIT_REFUSAL = {
-    "bg": "мълчалив отказ — може да се обжалва в едномесечен срок",
-    "en": "tacit refusal — may be appealed within one month",
-    "ru": "молчаливый отказ — может быть обжалован в течение одного месяца",
 }
 
 

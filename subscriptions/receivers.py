@@ -27,7 +27,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.mail import outbox
 from signals import events, tokens, workflow
-from signals.models import Signal, Update
+from signals.models import Signal, Update, UpdateKind
 from signals.services import blocklist, fix_check, notices
 from signals.workflow import Status
 
@@ -95,6 +95,11 @@ def notify_filer_of_outcome(signal: Signal, update: Update, **_) -> None:
         return
     if fix_check.to_be_asked(signal, update):        # "Is it fixed?" tells the outcome with the question
         return
+    if update.kind == UpdateKind.decision:           # the decision itself, as the law asks it to be stated
+        _required_notice(signal, "decision", "decision", {
+            "decision": update.data, "kind": signal.kind.value, "reasons": update.body if signal.user_id else "",
+            "documents": len([a for a in signal.attachments if a.update_id == update.id])})
+        return
     locale = (signal.filer.locale if signal.filer else None) or "bg"
     _required_notice(signal, "status", "status",
                      {"status": workflow.label(update.new_status, locale, signal.kind)})
@@ -154,6 +159,7 @@ def tell_requester_of_extension(signal: Signal, update: Update, **_) -> None:
     """A required notice: the new due date, the article and the reason (an information request's requester has
     an account, so the reason may be quoted)."""
     _required_notice(signal, "extension", "extended", {"article": update.data.get("article"),
+                                                       "months": update.data.get("months"),
                                                        "reason": update.body if signal.user_id else ""})
 
 

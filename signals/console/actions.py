@@ -16,9 +16,12 @@ from signals.console import forms
 from signals.models import Signal
 from signals.services.errors import InvalidInput, NotAllowed, ServiceError, TransitionNotAllowed
 from signals.services.replies import FilerNamed
+from signals.services.status import ReasonMissing
 from signals.services.zdoi import ExtensionRefused
 
-MESSAGES = {ExtensionRefused: lambda: _("This extension is not allowed: the deadline has passed, the request was "
+MESSAGES = {ReasonMissing: lambda: _("Say why in the note: a refusal, a rejection or leaving without consideration "
+                                     "always gives its reason."),
+            ExtensionRefused: lambda: _("This extension is not allowed: the deadline has passed, the request was "
                                          "extended already, or (art. 31) the third party's consent was not asked "
                                          "within 7 days of registration."),
             FilerNamed: lambda: _("A public reply never names the filer: take the name out, or reply to the filer "
@@ -26,6 +29,14 @@ MESSAGES = {ExtensionRefused: lambda: _("This extension is not allowed: the dead
             TransitionNotAllowed: lambda: _("This status change is not allowed from the item's current status."),
             NotAllowed: lambda: _("You may not do this on this item."),
             InvalidInput: lambda: _("Nothing changed: check what you wrote and try again.")}
+# A service error that names its field (signals.services.decisions.DecisionRefused) says what that field needs.
+FIELD_MESSAGES = {
+    "communicated_on": lambda: _("Give the date the decision reached the requester: not before the decision, not "
+                                 "after today, and only once."),
+    "months": lambda: _("The new time must be longer than the current one, at most six months from registration, "
+                        "and set before the deadline passes."),
+    "reason": lambda: _("Give the reason: the filer reads it."),
+}
 
 
 def _stale(item: Signal, version: str) -> str | None:
@@ -53,7 +64,9 @@ def act(item: Signal, form: forms.VersionedForm, do: Callable[[], object], done:
         with unit_of_work():
             do()
     except ServiceError as error:
-        flash(next((m() for kind, m in MESSAGES.items() if isinstance(error, kind)), MESSAGES[InvalidInput]()))
+        named = FIELD_MESSAGES.get(getattr(error, "field", ""))
+        flash(named() if named else next((m() for kind, m in MESSAGES.items() if isinstance(error, kind)),
+                                         MESSAGES[InvalidInput]()))
         return redirect(f"{page}#{anchor}", 303)
     flash(done, "ok")
     return redirect(page, 303)

@@ -4,12 +4,14 @@ nothing; the moderation forms (hold, blocklist) follow."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, HiddenField, MultipleFileField, RadioField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.kinds import PUBLIC_KINDS, Kind
 from app.mail.addresses import optional_email
-from app.web.fields import CleanForm, DecimalField, Visible
+from app.web.fields import CleanForm, DecimalField, Visible, whole_number
 from signals.labels import ACCESS_FORMS as LABELS
 from signals.labels import HIDDEN
 from signals.models import Channel, HiddenReason
@@ -155,3 +157,44 @@ class BlockForm(CleanForm):
         except InvalidInput:
             raise ValidationError(_l("Give an address, such as name@example.org, or a domain with its @, such as "
                                      "@example.org.")) from None
+
+
+class DecisionForm(VersionedForm):
+    """A decision on an information request or a proposal: the outcome and what the law asks it to state (the
+    choices are set per kind by the view; the service checks the whole again)."""
+
+    outcome = RadioField(_l("Decision"), validators=[InputRequired(_l("Choose the decision."))], choices=[],
+                         validate_choice=False)
+    extent = TextAreaField(_l("Extent of the information to which access is given"), validators=[Length(max=2000)])
+    access_form = SelectField(_l("Form of access"), choices=[("", "—")] + list(LABELS.items()))
+    term_days = StringField(_l("Term of access, in days from receiving the decision"), default="30",
+                            render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    place = StringField(_l("Place of access (not needed for access by email)"), validators=[Length(max=300)])
+    costs = DecimalField(_l("Costs of access, EUR (none for access by email)"), validators=[Optional()])
+    information_url = StringField(_l("Web address where the information is published (optional)"),
+                                  validators=[Length(max=500)], render_kw={"inputmode": "url"})
+    grounds = SelectMultipleField(_l("Legal grounds of the refusal"), choices=[], validate_choice=False,
+                                  option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    without_consideration = RadioField(_l("Why it is left without consideration"), choices=[],
+                                       validate_choice=False)
+    reasons = TextAreaField(_l("Facts and reasons (the requester reads them)"), validators=[Length(max=TEXT)])
+    files = MultipleFileField(_l("Decision document and the information (optional)"))
+
+    def validate_term_days(self, field) -> None:
+        if (field.data or "").strip() and whole_number(field.data.strip(), 1, 3650) is None:
+            raise ValidationError(_l("Write a whole number of days."))
+
+    def validate_costs(self, field) -> None:
+        if field.data is not None and not 0 <= field.data <= 1_000_000:
+            raise ValidationError(_l("Write the costs as an amount of at least 0, such as 2,50."))
+
+
+class CommunicationForm(VersionedForm):
+    communicated_on = DateField(_l("Date the decision reached the requester"),
+                                validators=[InputRequired(_l("Give the date as day, month and year."))])
+
+
+class ProposalExtensionForm(VersionedForm):
+    months = SelectField(_l("Time for the decision, from registration"), choices=[
+        (str(n), _l("%(num)d months", num=n)) for n in range(3, 7)])
+    reason = TextAreaField(_l("Reason (the filer reads it)"), validators=[Visible(), Length(max=2000)])

@@ -17,7 +17,7 @@ from app.kinds import Kind
 from app.unit_of_work import unit_of_work
 from app.web.fields import CleanForm, whole_number
 from geo.models import Area, AreaLevel
-from signals import registry
+from signals import deadlines, registry, workflow
 from signals.console import inbox_query
 from signals.console.guard import console_page, departments_of, manages_any
 from signals.console.inbox_query import InboxFilter
@@ -60,7 +60,8 @@ def inbox():
     items, total = inbox_query.page_of(current_user, context["department_ids"], f)
     counts = inbox_query.status_counts(current_user, context["department_ids"], f)
     waiting = inbox_query.waiting_count(current_user, context["department_ids"])
-    return render_template("console/inbox.html", items=items, total=total, counts=counts, waiting=waiting,
+    left = deadlines.working_days_left([item.due_on for item in items if workflow.is_open(item.status)])
+    return render_template("console/inbox.html", items=items, total=total, counts=counts, waiting=waiting, left=left,
                            pages=max(1, -(-total // inbox_query.PAGE)), view=request.args.get("view", "list"),
                            **context), 200, NO_STORE
 

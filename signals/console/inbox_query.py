@@ -79,18 +79,6 @@ class InboxFilter:
         return {key: value for key, value in values.items() if value not in (None, "")}
 
 
-def working_days_left(due_on: date | None, today: date | None = None) -> int | None:
-    """Working days from tomorrow up to the due date (0 on the due date itself, negative once overdue: the
-    working days since)."""
-    if due_on is None:
-        return None
-    today = today or clock.today()
-    low, high = (today, due_on) if due_on >= today else (due_on, today)
-    count = db.session.scalar(select(func.count()).select_from(CalendarDay)
-                              .where(CalendarDay.day > low, CalendarDay.day <= high, CalendarDay.working.is_(True)))
-    return count if due_on >= today else -count
-
-
 def _inboxes(department_ids: list[int], f: InboxFilter) -> list[int]:
     chosen = [f.department_id] if f.department_id in department_ids else department_ids
     return chosen or [-1]
@@ -112,9 +100,9 @@ def filtered(user: User, department_ids: list[int], f: InboxFilter, *, with_stat
                             Signal.assignee_id == (user.id if f.assignee == "me" else int(f.assignee)))
     today = clock.today()
     if f.overdue:
-        query = query.where(Signal.status.in_(OPEN_STATUSES), Signal.due_on < today)
+        query = query.where(Signal.status.in_(workflow.RUNNING), Signal.due_on < today)
     if f.due_within:
-        query = query.where(Signal.status.in_(OPEN_STATUSES), Signal.due_on >= today,
+        query = query.where(Signal.status.in_(workflow.RUNNING), Signal.due_on >= today,
                             Signal.due_on <= deadlines.nth_working_day_after(today, f.due_within))
     if f.q:                 # a number (any forgiven spelling) or words found in the title or the text
         number = registry.normalize(f.q)

@@ -13,18 +13,18 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.departments.models import Category, Department, Membership
 from app.extensions import db
+from app.kinds import Kind
 from app.localized import current_locale
 from app.web.fields import whole_number
-from signals import document_uploads, workflow
+from signals import access, deadlines, document_uploads, workflow
 from signals.access import Reader
 from signals.console import forms
 from signals.console.actions import MESSAGES, act
 from signals.console.guard import console_page
-from signals.console.inbox_query import working_days_left
 from signals.gate import item_route
 from signals.models import CannedResponse, Signal
 from signals.labels import kind_label
-from signals.services import assignment, canned, corrections, replies, zdoi
+from signals.services import assignment, canned, corrections, decisions, replies
 from signals.services import reroute as reroute_service
 from signals.services.clarification import request_clarification
 from signals.services.errors import TransitionNotAllowed
@@ -33,6 +33,8 @@ from signals.workflow import Status
 
 bp = Blueprint("console_item", __name__, url_prefix="/console/signals")
 NO_STORE = {"Cache-Control": "private, no-store"}
+# Statuses reached through their own form (a clarification request, a duplicate, a decision page), not this one.
+_OWN_FORMS = (Status.awaiting_clarification, Status.duplicate)
 
 
 def _members(item: Signal) -> list[User]:
@@ -49,7 +51,7 @@ def _forms(item: Signal) -> dict:
     status = forms.StatusForm(data=version)
     status.status.choices = [(s.value, workflow.label(s, current_locale(), item.kind))
                              for s in sorted(workflow.allowed(item.kind, item.status), key=lambda s: s.value)
-                             if s not in (Status.awaiting_clarification, Status.duplicate)]
+                             if s not in _OWN_FORMS and s not in decisions.OUTCOMES.get(item.kind, ())]
     reroute = forms.RerouteForm(data=version)
     reroute.department.choices = [("", "—")] + [(str(d.id), d.text("name")) for d in db.session.scalars(
         select(Department).where(Department.active.is_(True), Department.id != item.department_id)
@@ -89,6 +91,22 @@ def _correction_forms(item: Signal, version: dict) -> dict:
             "point_form": forms.PointForm(data=version), "redact_form": redact}
 
 
+def _decision_context(item: Signal) -> dict:
+    """The decision in force (with the forms that follow it) and whether this official may decide or extend."""
+    version = {"version": str(item.version)}
+    latest = decisions.latest(item)
+    may_decide = decisions.may_decide(current_user, item)
+    return {"decision": latest, "may_decide": may_decide,
+            "may_take_decision": may_decide and any(s in workflow.allowed(item.kind, item.status)
+                                                    for s in decisions.OUTCOMES.get(item.kind, ())),
+            "appeal_until": decisions.appeal_until(latest) if latest else None,
+            "communicate_by": decisions.communicate_by(latest) if latest and item.kind == Kind.proposal else None,
+            "communication_form": forms.CommunicationForm(data=version),
+            "may_extend_proposal": item.kind == Kind.proposal and workflow.is_open(item.status)
+            and access.can(current_user, "manage", item),
+            "proposal_extension_form": forms.ProposalExtensionForm(data=version)}
+
+
 @bp.get("/<number>")
 @console_page
 @item_route("act_as_staff")
@@ -96,12 +114,11 @@ def item(item: Signal, reader: Reader):
     """The item in the console, with its history (visibility marked) and the action forms."""
     history = sorted(item.updates, key=lambda u: (u.created_at, u.id))
     return render_template("console/item.html", signal=item, history=history, reader=reader,
-                           days_left=working_days_left(item.due_on), may_manage=reader.can("manage", item),
+                           days_left=deadlines.working_days_left([item.due_on]).get(item.due_on), may_manage=reader.can("manage", item),
                            may_ask=Status.awaiting_clarification in workflow.allowed(item.kind, item.status),
                            may_reroute=reroute_service.may_reroute(current_user, item),
                            may_duplicate=Status.duplicate in workflow.allowed(item.kind, item.status),
-                           may_decide=zdoi.may_decide(current_user, item),
-                           **_forms(item)), 200, NO_STORE
+                           **_decision_context(item), **_forms(item)), 200, NO_STORE
 
 
 @bp.post("/<number>/assign")
@@ -123,7 +140,7 @@ def status(item: Signal, reader: Reader):
     """Move the item along its workflow (only the moves the table allows)."""
     form = forms.StatusForm()
     new = next((s for s in Status if s.value == form.status.data), None)
-    if new is None or new in (Status.awaiting_clarification, Status.duplicate) or (
+    if new is None or new in _OWN_FORMS or new in decisions.OUTCOMES.get(item.kind, ()) or (
             new == Status.forwarded and not (form.note.data or "").strip()):
         flash(_("Say in the note to which institution the item is forwarded.") if new == Status.forwarded
               else MESSAGES[TransitionNotAllowed]())

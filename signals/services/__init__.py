@@ -11,7 +11,7 @@ a failed transaction also removes the files it wrote. Services import no web mod
 from signals.services.errors import DuplicateSubmission, InvalidInput, ServiceError, TransitionNotAllowed
 from signals.services.filing import (Registration, Sender, SignalInput, attach_documents, file_private, file_public,
                                      register)
-from signals.services.status import change_status
+from signals.services.status import NEEDS_REASON, change_status
 
 __all__ = ["DuplicateSubmission", "InvalidInput", "ServiceError", "TransitionNotAllowed", "Registration", "Sender",
-           "SignalInput", "attach_documents", "file_private", "file_public", "register", "change_status"]
+           "SignalInput", "attach_documents", "file_private", "file_public", "register", "change_status", "NEEDS_REASON"]

@@ -15,10 +15,14 @@ from app.extensions import db
 from app.mail.models import Delivery
 from signals import deadlines, events, workflow
 from signals.models import Signal, Update, UpdateKind, Visibility
+from signals.services import decisions
 from signals.services.errors import InvalidInput, TransitionNotAllowed
 from signals.services.filing import attach_documents
 from signals.services.status import change_status
 from signals.workflow import Status
+
+# The facts of leaving an item without consideration for want of a clarification, as the body writes them.
+NOT_CLARIFIED = "Исканото уточнение не е постъпило в {days}-дневен срок от уведомлението, изпратено на {date} г."
 
 
 def request_clarification(signal: Signal, actor: User, question: str) -> Update:
@@ -68,6 +72,17 @@ def answer_clarification(signal: Signal, filer: User | None, answer: str, files:
     return update
 
 
+def _leave(signal: Signal, told_on: date) -> None:
+    """Leave an item without consideration for want of a clarification: a decision (its reason from the
+    jurisdiction profile) where the law makes it one, else a status change that says why."""
+    facts = NOT_CLARIFIED.format(date=told_on.strftime("%d.%m.%Y"), days=deadlines.CLARIFICATION_ANSWER_DAYS)
+    if signal.kind in decisions.OUTCOMES:
+        decisions.decide(signal, None, decisions.Decision(Status.left_without_consideration, reasons=facts,
+                                                           grounds=("not_clarified",)))
+    else:
+        change_status(signal, Status.left_without_consideration, None, visibility=Visibility.filer, note=facts)
+
+
 def expire_clarifications() -> int:
     """The daily task: items whose filer did not answer within 30 days of the notice's sending are left without
     consideration, once; a request whose notice was never sent (withheld or failed) does not expire."""
@@ -83,7 +98,6 @@ def expire_clarifications() -> int:
         if delivery is None or delivery.sent_at is None:
             continue
         if clock.today() > deadlines.clarification_expires_on(delivery.sent_at):
-            change_status(signal, Status.left_without_consideration, None, visibility=Visibility.filer,
-                          note="no clarification within 30 days")
+            _leave(signal, clock.local_date(delivery.sent_at))
             left += 1
     return left

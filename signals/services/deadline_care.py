@@ -64,7 +64,7 @@ def remind() -> int:
     if due is None:
         return 0
     reminded = 0
-    for item in db.session.scalars(select(Signal).where(Signal.due_on == due, Signal.status.in_(OPEN))
+    for item in db.session.scalars(select(Signal).where(Signal.due_on == due, Signal.status.in_(workflow.RUNNING))
                                    .with_for_update(skip_locked=True)):
         if _reminded(item):
             continue

@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app import audit, clock
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.extensions import db
 from app.kinds import Kind
-from signals import access, deadlines, events
+from signals import deadlines, events
 from signals.models import Signal, Update, UpdateKind, Visibility
+from signals.services.decisions import may_decide
 from signals.services.errors import InvalidInput, NotAllowed
 
 CONSENT_WITHIN_DAYS = 7
@@ -24,14 +25,6 @@ class ExtensionRefused(InvalidInput):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def may_decide(user: User | None, signal: Signal) -> bool:
-    """The head of the body or an official expressly authorised for the item's department (or an admin)."""
-    if user is None or not access.can(user, "act_as_staff", signal):
-        return False
-    return user.role == Role.admin or any(m.department_id == signal.department_id and m.may_decide
-                                          for m in user.memberships)
 
 
 def _information_request(signal: Signal, actor: User) -> None:

@@ -14,7 +14,7 @@ from signals.access import Reader
 from signals.models import Attachment, Signal, Visibility
 from signals.workflow import Status
 from signals.web import support
-from signals.services import fix_check
+from signals.services import decisions, fix_check
 from signals.web.forms import AnswerForm, FixedForm
 from signals.gate import item_route
 
@@ -56,18 +56,21 @@ def render_item(item: Signal, reader: Reader, answer_form=None, fix_form=None, s
     question = fix_check.open_question(item) if filer else None
     if question is not None:
         fix_form = fix_form or FixedForm(formdata=None)
+    decision = decisions.latest(item) if reader.can("download_attachment", item) else None
     return render_template("signals/item.html", signal=item, history=history_for(item, reader),
-                           filer=filer, **_photos_and_files(item, reader),
+                           filer=filer, **_photos_and_files(item, reader, decision), decision=decision,
+                           appeal_until=decisions.appeal_until(decision) if decision else None,
                            point=point, related=related(item, reader), answer_form=answer_form,
                            fix_form=fix_form if question is not None else None,
                            fix_answer_by=fix_check.answer_by(question) if question is not None else None,
                            **support.page_context(item)), status, NO_STORE
 
 
-def _photos_and_files(item: Signal, reader: Reader) -> dict:
+def _photos_and_files(item: Signal, reader: Reader, decision=None) -> dict:
     """Shown inline: the photos of a public item (the filer's "before" and staff's public "after"). Listed as
-    downloads: a private item's files, and the files a filer sent with an answer (never public)."""
-    shown = photos_for(item, reader)
+    downloads: a private item's files (those of the decision in force are listed with it), and the files a filer
+    sent with an answer (never public)."""
+    shown = [a for a in photos_for(item, reader) if decision is None or a.update_id != decision.id]
     if not item.kind.is_public:
         return {"photos": [], "files": shown}
     return {"photos": [a for a in shown if a.update_id is None or a.approved],
