@@ -1,5 +1,5 @@
-"""`flask calendar …` (the working-day calendar), `flask decide …` (who may decide) and `flask moderate …` (moderation from the terminal, beside the
-console: the same services).
+"""`flask calendar …` (the working-day calendar), `flask decide …` (who may decide) and `flask moderate …`
+(moderation from the terminal, beside the console: the same services).
 
 Commands are views for the terminal: they call one service and commit.
 """

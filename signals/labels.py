@@ -209,6 +209,6 @@ def appeal_route(data: dict) -> str:
 
 
 GLOBALS = {f.__name__: f for f in (kind_label, hidden_reason_label, status_label_of, status_label, update_label,
-                                   notice_state, tacit_refusal, is_overdue, is_tacit_refusal, days_left, status_name, is_open,
-                                   channel_label, visibility_label, access_form_label,
+                                   notice_state, tacit_refusal, is_overdue, is_tacit_refusal, days_left, status_name,
+                                   is_open, channel_label, visibility_label, access_form_label,
                                    decision_facts, appeal_route)}

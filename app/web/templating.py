@@ -1,4 +1,5 @@
-"""Jinja filters for local dates and times (APP_TIMEZONE, the request's locale), and a quicker gettext.
+"""Jinja filters for local dates and times (APP_TIMEZONE, the request's locale) and file sizes, and a quicker
+gettext.
 
 Flask-Babel looks the translations up through three context lookups on every `_()`
 in a template (a page has twenty or more); here they are found once per context
@@ -11,7 +12,7 @@ from datetime import date, datetime
 
 from flask import Flask
 from flask.globals import _cv_app, _cv_request
-from flask_babel import format_date, format_datetime, get_translations
+from flask_babel import format_date, format_datetime, format_decimal, get_translations
 
 from app import clock
 
@@ -42,10 +43,18 @@ def translations():
     return found
 
 
+def filesize(size: int) -> str:
+    """A file's size for people: whole kilobytes (never "0 KB"), or megabytes with one decimal, in the locale."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{format_decimal(round(size / 1024 / 1024, 1), '#,##0.0')} MB"
+
+
 def init_templating(app: Flask) -> None:
     """Register the filters and the quicker gettext callables (after Flask-Babel installed its own)."""
     app.jinja_env.filters["localdatetime"] = localdatetime
     app.jinja_env.filters["localdate"] = localdate
+    app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),

@@ -89,7 +89,10 @@ def _take(item: Signal, form: forms.DecisionForm) -> bool:
 @console_page
 @item_route("act_as_staff")
 def decide(item: Signal, reader: Reader):
-    """The decision on an information request or a proposal, by an official who may decide."""
+    """The decision on an information request or a proposal, by an official who may decide (other kinds end
+    with a status change on the item's page)."""
+    if item.kind not in decisions.OUTCOMES:
+        return redirect(url_for("console_item.item", number=item.number), 303)
     if not decisions.may_decide(current_user, item):
         return error_response(403, "not_allowed", _("Only an official authorised to decide may do this."))
     form = _decision_form(item)

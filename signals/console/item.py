@@ -114,7 +114,9 @@ def item(item: Signal, reader: Reader):
     """The item in the console, with its history (visibility marked) and the action forms."""
     history = sorted(item.updates, key=lambda u: (u.created_at, u.id))
     return render_template("console/item.html", signal=item, history=history, reader=reader,
-                           days_left=deadlines.working_days_left([item.due_on]).get(item.due_on), may_manage=reader.can("manage", item),
+                           days_left=deadlines.working_days_left([item.due_on]).get(item.due_on)
+                           if workflow.is_open(item.status) else None,
+                           may_manage=reader.can("manage", item),
                            may_ask=Status.awaiting_clarification in workflow.allowed(item.kind, item.status),
                            may_reroute=reroute_service.may_reroute(current_user, item),
                            may_duplicate=Status.duplicate in workflow.allowed(item.kind, item.status),

@@ -14,4 +14,5 @@ from signals.services.filing import (Registration, Sender, SignalInput, attach_d
 from signals.services.status import NEEDS_REASON, change_status
 
 __all__ = ["DuplicateSubmission", "InvalidInput", "ServiceError", "TransitionNotAllowed", "Registration", "Sender",
-           "SignalInput", "attach_documents", "file_private", "file_public", "register", "change_status", "NEEDS_REASON"]
+           "SignalInput", "attach_documents", "file_private", "file_public", "register", "change_status",
+           "NEEDS_REASON"]

@@ -18,7 +18,7 @@ from app.accounts.models import Role
 from app.departments.models import Membership
 from app.extensions import db
 from app.kinds import Kind
-from app.mail.delivery import bodies
+from app.mail.delivery import build_message, send
 from app.mail.models import Delivery
 from signals.models import UpdateKind
 from signals.services import decisions
@@ -61,10 +61,24 @@ def _decide(client, item, **data):
     return client.post(page, data={"csrf_token": form_token(client, page), "version": version.group(1), **data})
 
 
-def _mail(template: str, recipient: str) -> str:
-    mail = db.session.scalar(select(Delivery).where(Delivery.template == template, Delivery.recipient == recipient))
-    text, _html = bodies(mail)
-    return text
+@pytest.fixture
+def arrived(app, smtp_server, monkeypatch):
+    """arrived(template, recipient) -> the text of that outbox row's mail as it reached the test SMTP server."""
+    handler, port = smtp_server
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", port)
+    monkeypatch.setitem(app.config, "SMTP_SECURITY", "none")
+    monkeypatch.setitem(app.config, "SMTP_USER", "")
+
+    def read(template: str, recipient: str) -> str:
+        mail = db.session.scalar(select(Delivery).where(Delivery.template == template,
+                                                        Delivery.recipient == recipient))
+        assert send(build_message(mail)).startswith("250")
+        message = handler.messages[-1]
+        assert recipient in message["To"]
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    return read
 
 
 def test_a_refusal_without_grounds_or_facts_is_refused_with_a_message_and_nothing_stored(app, desk, login_as):
@@ -82,7 +96,7 @@ def test_a_refusal_without_grounds_or_facts_is_refused_with_a_message_and_nothin
     assert "Търговска тайна." in bare.get_data(as_text=True)          # what was typed is kept
 
 
-def test_a_refusal_shows_grounds_facts_and_the_appeal_route_and_tells_the_requester_in_english(app, desk,
+def test_a_refusal_shows_grounds_facts_and_the_appeal_route_and_tells_the_requester_in_english(arrived, app, desk,
                                                                                              login_as):
     item = desk["request"]
     with clock.frozen("2026-12-21 10:00"):
@@ -96,11 +110,11 @@ def test_a_refusal_shows_grounds_facts_and_the_appeal_route_and_tells_the_reques
         page = requester.get(f"/signals/{item.number}").get_data(as_text=True)
     assert "ZDOI art. 37(1)(2)" in page and "търговска тайна" in page
     assert "appealed to the administrative court" in page and "within 14 days of its communication" in page
-    text = _mail("decision", desk["requester"].email)
+    text = arrived("decision", desk["requester"].email)
     assert "refused" in text and "ZDOI art. 37(1)(2)" in text and "within 14 days" in text
 
 
-def test_a_grant_states_extent_term_place_form_and_costs(app, desk, login_as):
+def test_a_grant_states_extent_term_place_form_and_costs(arrived, app, desk, login_as):
     item = desk["request"]
     with clock.frozen("2026-12-21 10:00"):
         client = login_as(desk["official"])
@@ -117,11 +131,11 @@ def test_a_grant_states_extent_term_place_form_and_costs(app, desk, login_as):
     for shown in ("Extent of the information", "Копие от договора", "30 days from receiving this decision",
                   "Copies on paper or another carrier", "Московска", "2.50 EUR", "within 14 days"):
         assert shown in page, shown
-    text = _mail("decision", desk["requester"].email)
+    text = arrived("decision", desk["requester"].email)
     assert "access granted" in text and "2.50 EUR" in text and "Term of access" in text
 
 
-def test_electronic_access_costs_nothing_goes_by_email_and_starts_the_appeal_days(app, desk):
+def test_electronic_access_costs_nothing_goes_by_email_and_starts_the_appeal_days(arrived, app, desk):
     item = desk["request"]
     with clock.frozen("2026-12-21 10:00"):
         update = decisions.decide(item, desk["official"], Decision(
@@ -131,12 +145,12 @@ def test_electronic_access_costs_nothing_goes_by_email_and_starts_the_appeal_day
     assert update.data["costs"] == "0.00" and update.data["place"] == ""
     assert update.data["communicated_on"] == "2026-12-21" and update.data["communicated_by"] == "email"
     assert decisions.appeal_until(update) == date(2027, 1, 4)       # 12-21 + 14 = 01-04 (a Monday)
-    text = _mail("decision", desk["requester"].email)
+    text = arrived("decision", desk["requester"].email)
     assert "partial access granted" in text and "none" in text and "https://data.example.org/protocols" in text
     assert "by email" in text and "ZDOI art. 31(4)" in text
 
 
-def test_every_decision_on_a_request_has_the_appeal_route_and_none_on_a_proposal(app, desk, login_as):
+def test_every_decision_on_a_request_has_the_appeal_route_and_none_on_a_proposal(arrived, app, desk, login_as):
     request, proposal = desk["request"], desk["proposal"]
     with clock.frozen("2026-12-21 10:00"):
         decisions.decide(request, desk["official"], Decision(Status.no_information))
@@ -150,12 +164,12 @@ def test_every_decision_on_a_request_has_the_appeal_route_and_none_on_a_proposal
     page = ru.get(f"/signals/{proposal.number}").get_data(as_text=True)
     assert "предложение отклонено" in page and "Няма бюджет" in page
     assert "административный суд" not in page and "обжалова" not in page
-    proposal_mail = _mail("decision", desk["proposer"].email)
+    proposal_mail = arrived("decision", desk["proposer"].email)
     assert "предложение отклонено" in proposal_mail and "обжал" not in proposal_mail
     assert "в течение 14 дней" not in proposal_mail
 
 
-def test_a_proposal_is_extended_by_the_superior_body_up_to_six_months_and_the_filer_is_told(app, desk):
+def test_a_proposal_is_extended_by_the_superior_body_up_to_six_months_and_the_filer_is_told(arrived, app, desk):
     proposal = desk["proposal"]
     assert proposal.due_on == date(2027, 2, 15)                      # 2 months from 2026-12-14 (a Sunday → Monday)
     with clock.frozen("2027-01-10 10:00"):
@@ -167,18 +181,19 @@ def test_a_proposal_is_extended_by_the_superior_body_up_to_six_months_and_the_fi
             decisions.extend_proposal(proposal, desk["manager"], 4, "  ")                  # no reason
         decisions.extend_proposal(proposal, desk["manager"], 6, "Нужна е проверка на място.")
     assert proposal.due_on == date(2027, 6, 14)
-    text = _mail("extended", desk["proposer"].email)
+    text = arrived("extended", desk["proposer"].email)
     assert "6 месяцев" in text and "14 июня 2027" in text and "Нужна е проверка на място." in text
     with clock.frozen("2027-06-15 10:00"):                            # after the deadline: no more
         with pytest.raises(DecisionRefused):
             decisions.extend_proposal(proposal, desk["manager"], 6, "Още.")
 
 
-def test_leaving_without_consideration_states_its_reason_and_happens_once(app, desk):
+def test_leaving_without_consideration_states_its_reason_and_happens_once(arrived, app, desk):
     item = desk["request"]
     with clock.frozen("2026-12-15 10:00"):
         with pytest.raises(DecisionRefused):
-            decisions.decide(item, desk["official"], Decision(Status.left_without_consideration, reasons="Липсва адрес."))
+            decisions.decide(item, desk["official"], Decision(Status.left_without_consideration,
+                                                              reasons="Липсва адрес."))
         decisions.decide(item, desk["official"], Decision(Status.left_without_consideration, grounds=("incomplete",),
                                                           reasons="Липсва адрес за кореспонденция."))
         with pytest.raises(TransitionNotAllowed):
@@ -186,11 +201,11 @@ def test_leaving_without_consideration_states_its_reason_and_happens_once(app, d
                 Status.left_without_consideration, grounds=("incomplete",), reasons="Отново."))
     assert [u.new_status for u in item.updates if u.kind == UpdateKind.decision] == \
         [Status.left_without_consideration]
-    text = _mail("decision", desk["requester"].email)
+    text = arrived("decision", desk["requester"].email)
     assert "ZDOI art. 25(2)" in text and "within 14 days" in text
 
 
-def test_a_request_never_clarified_is_left_without_consideration_under_art_29_by_the_daily_task(app, desk):
+def test_a_request_never_clarified_is_left_without_consideration_under_art_29_by_the_daily_task(arrived, app, desk):
     item = desk["request"]
     with clock.frozen("2026-12-15 10:00"):
         request_clarification(item, desk["official"], "Кой договор точно?")
@@ -200,7 +215,7 @@ def test_a_request_never_clarified_is_left_without_consideration_under_art_29_by
         assert expire_clarifications() == 1 and expire_clarifications() == 0
     decision = decisions.latest(item)
     assert decision.new_status == Status.left_without_consideration and decision.data["grounds"] == ["not_clarified"]
-    assert "ZDOI art. 29(2)" in _mail("decision", desk["requester"].email)
+    assert "ZDOI art. 29(2)" in arrived("decision", desk["requester"].email)
 
 
 def test_only_an_authorised_official_decides_and_records_the_communication_once(app, desk, login_as):

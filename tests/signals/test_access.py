@@ -114,7 +114,8 @@ def world(committed):
                 if kind == Kind.question and variant != "held":
                     signal.text_approved = True
                 for step in workflow.path_to(kind, status):
-                    services.change_status(signal, step, people["staff"])
+                    services.change_status(signal, step, people["staff"],
+                                           note="причина" if step in services.NEEDS_REASON else "")
                 signal.hidden, signal.hidden_reason = reason is not None, reason
                 db.session.flush()
                 items.append((signal.id, PUBLIC if kind.is_public and variant == "normal"

@@ -62,7 +62,7 @@ def test_hiding_and_showing_again_are_mailed_with_the_reason(create_signal):
 
 def test_a_filer_without_email_gets_no_mail_and_no_notice(create_signal, create_user):
     signal = create_signal(Kind.problem)
-    change_status(signal, Status.rejected, create_user())
+    change_status(signal, Status.rejected, create_user(), note="Частен имот.")
     assert _mails(signal) == [] and _notices(signal) == []
 
 
@@ -70,8 +70,8 @@ def test_the_daily_limit_withholds_notices_to_an_unconfirmed_address(create_sign
     staff = create_user()
     first = create_signal(Kind.problem, email="same@example.org")
     second = create_signal(Kind.problem, email="same@example.org")
-    change_status(first, Status.rejected, staff)            # the third mail today to this address
-    change_status(second, Status.rejected, staff)           # the fourth: withheld
+    change_status(first, Status.rejected, staff, note="Частен имот.")       # the third mail today to this address
+    change_status(second, Status.rejected, staff, note="Частен имот.")      # the fourth: withheld
     assert [m.template for m in _mails(second)] == ["registered"]
     assert _notices(second)[-1] == {"notice": "status", "withheld": "daily_limit", "limit": 3}
 
