@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 
-import pyotp
 import pytest
 from sqlalchemy import select
 
@@ -20,12 +19,11 @@ from app.kinds import Kind
 from signals import services
 from tests.browser.pages import phone, serious_violations
 from tests.browser.test_accounts_in_browser import mail_worker  # noqa: F401
-from tests.browser.test_private_filing_in_browser import SHOTS, _pdf
+from tests.browser.test_console_in_browser import PASSWORD, SECRET, WIDE, _log_in_with_code
+from tests.browser.test_private_filing_in_browser import PASSWORD as RESIDENT_PASSWORD
+from tests.browser.test_private_filing_in_browser import SHOTS, _log_in, _pdf
 
 pytestmark = pytest.mark.browser
-PASSWORD = "copper-ledger-harbour-52"
-SECRET = pyotp.random_base32()
-WIDE = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
@@ -40,7 +38,7 @@ def request_desk(demo_city):
     db.session.flush()
     db.session.add(Membership(user_id=clerk.id, department_id=head.memberships[0].department_id))
     resident = db.session.scalar(select(User).where(User.email == "resident@example.org"))
-    resident.password_hash, resident.locale = hash_password(PASSWORD), "bg"
+    resident.password_hash, resident.locale = hash_password(RESIDENT_PASSWORD), "bg"
     category = db.session.scalar(select(Category).where(Category.kind == Kind.info_request,
                                                         Category.department_id == head.memberships[0].department_id))
     item = services.register(Kind.info_request, services.SignalInput(
@@ -52,17 +50,6 @@ def request_desk(demo_city):
     db.session.commit()
     assert item.department_id == head.memberships[0].department_id
     return {"number": item.number, "head": head.email, "clerk": clerk.email, "resident": resident.email}
-
-
-def _log_in_with_code(page, base: str, email: str) -> None:
-    page.goto(base + "/console")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/account/login/code*")
-    page.fill("#code", pyotp.TOTP(SECRET).now())
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/console")
 
 
 def _subjects_to(handler, address: str, wanted: tuple[str, ...], timeout: float = 60) -> list[str]:
@@ -122,11 +109,7 @@ def test_an_authorised_official_extends_and_partially_grants_a_request_the_reque
     clerk_context.close()
 
     resident_context, resident = phone(chromium)
-    resident.goto(live_server + "/account/login")
-    resident.fill("#email", request_desk["resident"])
-    resident.fill("#password", PASSWORD)
-    resident.click("main form button[type=submit]")
-    resident.wait_for_url("**/my/signals")
+    _log_in(resident, live_server, request_desk["resident"])
     resident.goto(f"{live_server}/signals/{number}")
     history = resident.inner_text("ol.history")
     assert "удължен срок" in history and "Информацията е в голям обем" in history
