@@ -98,6 +98,7 @@ def _import_models() -> None:
     import signals.models  # noqa: F401
     import signals.drafts  # noqa: F401
     import signals.uploads  # noqa: F401
+    import subscriptions.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -119,6 +120,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import web as account_web
 
     account_web.register(app)
+    from subscriptions import web as subscription_web
+
+    from subscriptions import cabinet
+
+    app.register_blueprint(subscription_web.bp)
+    app.register_blueprint(cabinet.bp)
+    app.jinja_env.globals.update(following=subscription_web.following, unread_messages=cabinet.unread_messages)
     app.jinja_env.globals.update(page_map=page_map, district_attribution=district_attribution,
                                  place_attributions=place_attributions)
 
@@ -150,5 +158,11 @@ def _register_daily_tasks(app: Flask) -> None:
                                           "fix-check-closing": fix_check.close_unanswered,
                                           "unconfirmed-accounts-purge": account_services.purge_unconfirmed})
     app.extensions["account_token_for"] = links.token_for
+    from subscriptions import fanout
+    from subscriptions import tokens as follow_tokens
+
+    app.extensions["pass_tasks"]["notices"] = fanout.requeue_stale
+    app.extensions["follow_token_for"] = follow_tokens.for_mail
+    app.extensions["mail_withheld"] = fanout.withheld
     app.extensions["account_data"] = {"items": account_data.export}
     app.extensions["account_forgetters"] = [account_data.forget]

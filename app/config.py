@@ -134,6 +134,8 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         # Hard per-IP limits on password attempts (login, 2FA codes) and on reset or registration mails.
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "5 per minute; 50 per hour"),
         "ACCOUNT_MAIL_RATE_LIMIT": env.get("ACCOUNT_MAIL_RATE_LIMIT", "5 per minute; 20 per hour"),
+        # Follow requests by address, per IP (each sends a confirmation mail).
+        "FOLLOW_RATE_LIMIT": env.get("FOLLOW_RATE_LIMIT", "5 per minute; 20 per hour"),
         # zxcvbn score (0-4) a new password must reach.
         "PASSWORD_MIN_SCORE": int(env.get("PASSWORD_MIN_SCORE", "3")),
         # Unconfirmed accounts are deleted after this many days.

@@ -44,3 +44,22 @@ def _guarded(job, *args) -> None:
         raise
     except Exception as error:
         raise JobFailed(logs.exception_line(error)) from None
+
+
+def expand_notice(notice_id: int) -> None:
+    """Expand one notice to its followers (see subscriptions.fanout.expand)."""
+    from subscriptions import fanout
+
+    if has_app_context():  # SimpleWorker in tests: the caller's app
+        return _guarded(fanout.expand, notice_id)
+    from app import create_app
+
+    app = create_app()
+    with app.app_context():
+        try:
+            _guarded(fanout.expand, notice_id)
+        finally:
+            from app.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()

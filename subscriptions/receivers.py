@@ -27,9 +27,10 @@ from app.accounts.models import User
 from app.extensions import db
 from app.mail import outbox
 from signals import events, tokens, workflow
-from signals.models import Signal, Update, UpdateKind
+from signals.models import Signal, Update, UpdateKind, Visibility
 from signals.services import blocklist, fix_check, notices
 from signals.workflow import Status
+from subscriptions import fanout, follows
 
 log = logging.getLogger(__name__)
 # Outcomes the filer is told of whatever their subscriptions; closing after an outcome is not news.
@@ -203,3 +204,25 @@ def tell_the_department_it_is_not_fixed(signal: Signal, fixed: bool, **_) -> Non
                {"number": signal.number, "category": signal.category.text("name", locale),
                 "link": f"/console/signals/{signal.number}"},
                locale=locale, signal_id=signal.id)
+
+
+@events.registered.connect
+def filer_follows(signal: Signal, **_) -> None:
+    """The filer is the item's first follower (their account, or the address they gave)."""
+    follows.follow_as_filer(signal)
+
+
+@events.status_changed.connect
+def tell_followers_of_status(signal: Signal, update: Update, **_) -> None:
+    """A public status change (a decision, a reopening, …) for the item's followers; the filer, told of an
+    outcome by a required notice, is not told twice."""
+    if update.visibility == Visibility.public:
+        fanout.record(signal, "status", update, status=update.new_status.value,
+                      filer_told=update.new_status in OUTCOMES)
+
+
+@events.replied.connect
+def tell_followers_of_reply(signal: Signal, update: Update, **_) -> None:
+    """Staff's public reply for the item's followers (the filer has had the required notice)."""
+    if update.visibility == Visibility.public:
+        fanout.record(signal, "reply", update, filer_told=True)

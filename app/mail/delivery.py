@@ -42,6 +42,16 @@ FILER_TOKEN_PLACEHOLDER = "[[filer-token]]"
 # Where an account link's token goes (confirmation, reset); the row's context names the token's id. See
 # app.accounts.links.
 ACCOUNT_TOKEN_PLACEHOLDER = "[[account-token]]"
+# Where a follow's token goes (bodies and the List-Unsubscribe header); the row's context names the follow and the
+# token's purpose (confirm or unsubscribe). See subscriptions.tokens.
+FOLLOW_TOKEN_PLACEHOLDER = "[[follow-token]]"
+
+
+def _follow_token(delivery: Delivery) -> str:
+    context = delivery.context or {}
+    resolve = current_app.extensions.get("follow_token_for")
+    follow_id, purpose = context.get("follow_id"), context.get("follow_purpose", "unsubscribe")
+    return (resolve(follow_id, purpose) if follow_id and resolve else None) or ""
 
 
 def bodies(delivery: Delivery) -> tuple[str, str]:
@@ -63,6 +73,9 @@ def bodies(delivery: Delivery) -> tuple[str, str]:
         resolve = current_app.extensions.get("account_token_for")
         token = (resolve(token_id) if resolve else None) or ""
         text, html = text.replace(ACCOUNT_TOKEN_PLACEHOLDER, token), html.replace(ACCOUNT_TOKEN_PLACEHOLDER, token)
+    if FOLLOW_TOKEN_PLACEHOLDER in text or FOLLOW_TOKEN_PLACEHOLDER in html:
+        token = _follow_token(delivery)
+        text, html = text.replace(FOLLOW_TOKEN_PLACEHOLDER, token), html.replace(FOLLOW_TOKEN_PLACEHOLDER, token)
     return text, html
 
 
@@ -81,7 +94,8 @@ def build_message(delivery: Delivery) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = delivery.locale
     for name, value in (delivery.headers or {}).items():
-        message[name] = value
+        message[name] = value.replace(FOLLOW_TOKEN_PLACEHOLDER, _follow_token(delivery)) \
+            if FOLLOW_TOKEN_PLACEHOLDER in value else value
     text, html = bodies(delivery)
     message.set_content(text)
     if html:
@@ -155,6 +169,10 @@ def deliver(delivery_id: int) -> None:
         db.session.rollback()
         return
     delivery.attempts += 1
+    veto = current_app.extensions.get("mail_withheld")        # e.g. a follower who may no longer see the item
+    reason = veto(delivery) if veto and delivery.notice_id else None
+    if reason:
+        return _fail(delivery, reason)
     try:
         reply = send(build_message(delivery))
     except PermanentFailure as exc:

@@ -42,11 +42,16 @@ class Delivery(db.Model):
     failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     smtp_reply: Mapped[str] = mapped_column(Text, default="")
     bodies_purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A follower's mail: the notice it tells of (no FK: mail sits below subscriptions); one row per notice and
+    # address, so expanding a notice again adds nothing.
+    notice_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         # The relay's scan: unsent, not failed rows.
         Index("ix_outbox_pending", "created_at", postgresql_where=text("sent_at IS NULL AND failed_at IS NULL")),
         Index("ix_outbox_recipient_day", "recipient_hash", "local_day"),
+        Index("uq_outbox_notice_recipient", "notice_id", "recipient_hash", unique=True,
+              postgresql_where=text("notice_id IS NOT NULL")),
     )
 
     @property

@@ -66,6 +66,11 @@ def _decode(value):
     return value
 
 
+def encode(context: dict) -> dict:
+    """A mail's context as the outbox row stores it (rows written in bulk, e.g. a notice's fan-out)."""
+    return _encode(context)
+
+
 def add(recipient: str, template: str, context: dict, *, locale: str = "bg", required: bool = False,
         unverified: bool = False, signal_id: int | None = None, headers: dict | None = None,
         filer_link: bool = False) -> Delivery:

@@ -1,0 +1,73 @@
+"""Who follows what, the notices the registry's events leave for followers, and the cabinet's messages.
+
+A follow is a user's (confirmed by their login) or an email address's (confirmed by a mailed link: double opt-in).
+One notice is recorded per event in the transaction that caused it; a job expands it to the followers who may see
+the item, as outbox rows (app.mail, unique per notice and address) and cabinet messages (unique per notice and
+user), so a re-run adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+
+class Follow(db.Model):
+    """One follower of one item: a user, or an email address (confirmed by its link)."""
+
+    __tablename__ = "follows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), default="")          # an address without an account
+    email_hash: Mapped[str] = mapped_column(String(64), default="")     # app.mail.outbox.address_hash
+    locale: Mapped[str] = mapped_column(String(5), default="bg")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    via: Mapped[str] = mapped_column(String(16), default="account")   # account | link | filing (follows.py)
+    # Random per follow; the confirmation and unsubscribe tokens are HMACs over it (never stored).
+    nonce: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (
+        Index("uq_follows_user", "signal_id", "user_id", unique=True, postgresql_where=text("user_id IS NOT NULL")),
+        Index("uq_follows_email", "signal_id", "email_hash", unique=True,
+              postgresql_where=text("user_id IS NULL")),
+    )
+
+
+class Notice(db.Model):
+    """One event that followers hear of (a status change, a public reply, …), expanded by a job."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
+    update_id: Mapped[int | None] = mapped_column(ForeignKey("updates.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(32))         # status | reply | …
+    data: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expanded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last follow id expanded: a job killed mid-way goes on from the next batch.
+    expanded_to: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    __table_args__ = (Index("ix_notices_unexpanded", "created_at", postgresql_where=text("expanded_at IS NULL")),)
+
+
+class Message(db.Model):
+    """A notice in a user's cabinet (/my/messages), unread until opened."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("user_id", "notice_id", name="uq_messages_user_notice"),
+                      Index("ix_messages_unread", "user_id", postgresql_where=text("read_at IS NULL")))
