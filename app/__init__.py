@@ -159,8 +159,10 @@ def _register_daily_tasks(app: Flask) -> None:
                                           "unconfirmed-accounts-purge": account_services.purge_unconfirmed})
     app.extensions["account_token_for"] = links.token_for
     from subscriptions import fanout
+    from subscriptions import retention as subscription_retention
     from subscriptions import tokens as follow_tokens
 
+    app.extensions["daily_tasks"]["subscriptions-purge"] = subscription_retention.purge
     app.extensions["pass_tasks"]["notices"] = fanout.requeue_stale
     app.extensions["follow_token_for"] = follow_tokens.for_mail
     app.extensions["mail_withheld"] = fanout.withheld

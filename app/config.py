@@ -140,6 +140,8 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "PASSWORD_MIN_SCORE": int(env.get("PASSWORD_MIN_SCORE", "3")),
         # Unconfirmed accounts are deleted after this many days.
         "UNCONFIRMED_ACCOUNT_DAYS": int(env.get("UNCONFIRMED_ACCOUNT_DAYS", "7")),
+        "UNCONFIRMED_FOLLOW_DAYS": int(env.get("UNCONFIRMED_FOLLOW_DAYS", "7")),
+        "RETENTION_MESSAGE_DAYS": int(env.get("RETENTION_MESSAGE_DAYS", str(2 * 365))),
     }
     cfg.update(overrides or {})
     _derive(cfg)

@@ -107,7 +107,7 @@ case "$MODE" in
     redis_url=${REDIS_URL:-redis://127.0.0.1:6379/0}
     {
       echo "web: exec .venv/bin/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$PORT wsgi:app"
-      echo "worker: exec .venv/bin/rq worker --url $redis_url $RQ_QUEUE"
+      echo "worker: exec .venv/bin/rq worker -w app.worker.AppWorker --url $redis_url $RQ_QUEUE"
       echo "relay: exec .venv/bin/flask --app wsgi relay"
       [ -z "${SMTP_HOST:-}" ] && echo "mail: exec .venv/bin/flask --app wsgi mailsink"
     } > var/Procfile

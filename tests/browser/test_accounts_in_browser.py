@@ -36,8 +36,8 @@ def mail_worker(live_server, test_config, smtp_server, tmp_path):
     from redis import Redis
     from rq import Queue
 
-    # The demo city's own registration mails wait in the queue (no worker ran yet); each job starts the app anew
-    # (about 2 s), so they would hold this test's mail back: they are not what this test reads.
+    # The demo city's own registration mails wait in the queue (no worker ran yet): hundreds of them would hold this
+    # test's mail back, and they are not what this test reads.
     Queue(test_config["RQ_QUEUE"], connection=Redis.from_url(test_config["REDIS_URL"])).empty()
     env = {**os.environ, "DATABASE_URL": test_config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": test_config["REDIS_URL"],
            "RQ_QUEUE": test_config["RQ_QUEUE"], "VAR_DIR": test_config["VAR_DIR"],
@@ -45,7 +45,8 @@ def mail_worker(live_server, test_config, smtp_server, tmp_path):
            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)}
     env.pop("APP_ENV", None)
     log = open(tmp_path / "worker.log", "w")
-    worker = subprocess.Popen([str(Path(sys.executable).parent / "rq"), "worker", "--url", test_config["REDIS_URL"],
+    worker = subprocess.Popen([str(Path(sys.executable).parent / "rq"), "worker", "-w", "app.worker.AppWorker",
+                               "--url", test_config["REDIS_URL"],
                                test_config["RQ_QUEUE"]], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
     yield handler

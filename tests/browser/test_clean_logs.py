@@ -79,7 +79,8 @@ def test_a_filing_that_fails_in_the_database_leaves_no_canary_in_any_log(failing
            "RQ_QUEUE": test_config["RQ_QUEUE"], "VAR_DIR": str(tmp_path), "RELAY_INTERVAL": "0.5",
            "FILER_TOKEN_KEY": "logs-test"}
     bin_dir = Path(sys.executable).parent
-    others = [_process([str(bin_dir / "rq"), "worker", "--url", env["REDIS_URL"], env["RQ_QUEUE"]], env,
+    others = [_process([str(bin_dir / "rq"), "worker", "-w", "app.worker.AppWorker", "--url", env["REDIS_URL"],
+                        env["RQ_QUEUE"]], env,
                        tmp_path / "worker.log"),
               _process([str(bin_dir / "flask"), "--app", "wsgi", "relay"], env, tmp_path / "relay.log")]
     pg_log = _postgres_log()

@@ -40,13 +40,15 @@ def file_with_email(category_id: int, email: str = "filer@example.org") -> tuple
 
 
 def start_worker(app, *, burst: bool = False) -> subprocess.Popen:
-    """A real `rq worker` (forking) in its own process group, configured like `make run`'s."""
+    """A real `rq worker` (app.worker.AppWorker: one app per process, no fork) in its own process group,
+    configured like `make run`'s."""
     cfg = app.config
     env = {**os.environ, "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": cfg["REDIS_URL"],
            "SMTP_HOST": cfg["SMTP_HOST"], "SMTP_PORT": str(cfg["SMTP_PORT"]), "RQ_QUEUE": cfg["RQ_QUEUE"],
            "VAR_DIR": cfg["VAR_DIR"], "SECRET_KEY": cfg["SECRET_KEY"], "PUBLIC_BASE_URL": cfg["PUBLIC_BASE_URL"],
            "FILER_TOKEN_KEY": cfg["FILER_TOKEN_KEY"]}
-    command = [str(Path(sys.executable).parent / "rq"), "worker", "--url", cfg["REDIS_URL"], cfg["RQ_QUEUE"]]
+    command = [str(Path(sys.executable).parent / "rq"), "worker", "-w", "app.worker.AppWorker", "--url",
+               cfg["REDIS_URL"], cfg["RQ_QUEUE"]]
     if burst:
         command.append("--burst")
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,

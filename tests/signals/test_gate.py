@@ -113,7 +113,7 @@ def test_unknown_or_impossible_numbers_are_a_friendly_404(app, client, typed):
 def test_a_forged_host_gets_400_on_every_route(app, client, create_signal):
     number = create_signal(Kind.problem).number
     values = {"number": number, "attachment_id": 1, "photo_id": 1, "place_id": 1, "locale": "bg", "name": "city", "code": "en",
-              "package": "leaflet", "filename": "leaflet.js"}
+              "package": "leaflet", "filename": "leaflet.js", "message_id": 1}
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:
             continue

@@ -208,3 +208,37 @@ def test_a_followers_messages_count_in_the_header_and_are_read_on_opening(app, c
     assert 'class="count"' not in client.get("/").get_data(as_text=True)
     other = login_as(create_user())
     assert other.get(f"/my/messages/{message.id}").status_code == 303            # not theirs: nothing happens
+
+
+def test_follow_requests_by_address_are_limited_per_ip(app, create_signal, monkeypatch):
+    monkeypatch.setitem(app.config, "FOLLOW_RATE_LIMIT", "2 per hour")
+    monkeypatch.setitem(app.config, "RATELIMIT_KEY_PREFIX", "follow-limit-test")
+    item = create_signal(Kind.problem)
+    db.session.commit()
+    visitor = app.test_client()
+    answers = [visitor.post(f"/signals/{item.number}/follow", data={
+        "csrf_token": form_token(visitor, f"/signals/{item.number}/follow"), "email": f"n{n}@example.org"}).status_code
+        for n in range(3)]
+    assert answers == [200, 200, 429]
+
+
+def test_unconfirmed_follows_go_after_7_days_and_messages_after_the_retention(app, create_signal, create_user):
+    from app import clock
+    from subscriptions import retention
+
+    item, fan = create_signal(Kind.problem), create_user()
+    with clock.frozen("2026-03-01 10:00"):
+        waiting = follows.follow_by_email(item, "late@example.org", "bg")
+        kept = follows.follow(item, fan)
+        notice = fanout.record(item, "status", None)
+        db.session.add(Message(user_id=fan.id, notice_id=notice.id, created_at=clock.now()))
+        notice.expanded_at = clock.now()
+        db.session.flush()
+    with clock.frozen("2026-03-08 10:00"):                                 # 7 days: still waiting
+        assert retention.purge()["unconfirmed_follows"] == 0
+    with clock.frozen("2026-03-08 10:01"):
+        assert retention.purge()["unconfirmed_follows"] == 1
+    with clock.frozen("2028-03-01 10:01"):                                 # two years on
+        counts = retention.purge()
+    assert counts["messages"] == 1 and counts["notices"] == 1
+    assert db.session.get(Follow, kept.id) is not None and db.session.get(Follow, waiting.id) is None
