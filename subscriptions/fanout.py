@@ -112,7 +112,8 @@ def _context(notice: Notice, signal: Signal, update: Update | None, follow: Foll
                "status": workflow.label(signal.status, locale, signal.kind) if notice.kind == "status" else "",
                "link": f"/signals/{signal.number}", "follow_id": follow.id, "follow_purpose": tokens.UNSUBSCRIBE,
                "unsubscribe": f"/subscriptions/unsubscribe?f={follow.id}&t={tokens.PLACEHOLDER}"}
-    if notice.kind == "reply" and follow.via != FILING and update is not None and update.kind == UpdateKind.public_reply:
+    staff_reply = update is not None and update.kind == UpdateKind.public_reply
+    if notice.kind == "reply" and follow.via != FILING and staff_reply:
         context["reply"] = update.body
     return context
 
@@ -121,7 +122,8 @@ def _mail_row(notice: Notice, signal: Signal, update: Update | None, follow: Fol
     now, base = clock.now(), current_app.config["PUBLIC_BASE_URL"]
     unsubscribe = f"<{base}/subscriptions/unsubscribe?f={follow.id}&t={tokens.PLACEHOLDER}>"
     return {"created_at": now, "local_day": clock.local_date(now), "recipient": address,
-            "recipient_hash": outbox.address_hash(address), "locale": follow.locale or "bg", "template": "follow/update",
+            "recipient_hash": outbox.address_hash(address), "locale": follow.locale or "bg",
+            "template": "follow/update",
             "required": False, "to_unverified": follow.via == FILING, "signal_id": signal.id, "filer_link": False,
             "context": outbox.encode(_context(notice, signal, update, follow)), "subject": "", "body_text": "",
             "body_html": "", "attempts": 0, "smtp_reply": "", "notice_id": notice.id,

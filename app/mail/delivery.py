@@ -128,36 +128,92 @@ def wire_bytes(message: EmailMessage) -> tuple[bytes, bool]:
         raise PermanentFailure(f"the message cannot be encoded ({type(exc).__name__})") from exc
 
 
+class SmtpSession:
+    """One SMTP connection for a batch of mails: opened at the first mail, reset after a refused one, opened anew
+    after it broke, quit at the end."""
+
+    def __init__(self):
+        self.server: smtplib.SMTP | None = None
+
+    def send(self, message: EmailMessage) -> str:
+        """Send one message over the session's connection (the same answers and errors as `send`)."""
+        if self.server is None:
+            self.server = _smtp()
+        try:
+            return _transaction(self.server, message)
+        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused, PermanentFailure):
+            try:
+                self.server.rset()              # a refused mail leaves the connection usable for the next
+            except (smtplib.SMTPException, OSError):
+                self.close()
+            raise
+        except (OSError, smtplib.SMTPException):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Quit the connection, if one is open."""
+        if self.server is not None:
+            try:
+                self.server.quit()
+            except (smtplib.SMTPException, OSError):
+                self.server.close()
+            self.server = None
+
+
 def send(message: EmailMessage) -> str:
-    """Hand a message to the SMTP server; returns its final reply (kept as proof of notice)."""
+    """Hand a message to the SMTP server on a connection of its own; returns its final reply (proof of notice)."""
+    session = SmtpSession()
+    try:
+        return session.send(message)
+    finally:
+        session.close()
+
+
+def _transaction(server: smtplib.SMTP, message: EmailMessage) -> str:
+    """One mail transaction on an open connection: MAIL, RCPT, DATA; the final reply."""
     payload, utf8 = wire_bytes(message)
     sender, recipient = parseaddr(message["From"])[1], parseaddr(message["To"])[1]
-    server = _smtp()
+    server.ehlo_or_helo_if_needed()
+    options = []
+    if utf8:
+        if not server.has_extn("smtputf8"):
+            raise PermanentFailure("the mail server does not offer SMTPUTF8, which this address needs")
+        options = ["SMTPUTF8", "BODY=8BITMIME"]
+    code, text = server.mail(sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, text, sender)
+    code, text = server.rcpt(recipient)
+    if code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, text)})
+    code, text = server.data(payload)   # smtplib sends bytes as they are: CRLF ends were set above
+    if code != 250:
+        raise smtplib.SMTPDataError(code, text)
+    return f"{code} {text.decode(errors='replace')}"[:1000]
+
+
+BATCH = 200     # outbox rows per delivery job, sent over one SMTP connection
+
+
+def deliver_many(delivery_ids: list[int]) -> None:
+    """Send up to BATCH outbox rows over one SMTP connection, each as `deliver` would; a row that fails for now
+    stays for the relay, and a lost connection ends the batch (the rest wait for the relay too)."""
+    session, temporary = SmtpSession(), []
     try:
-        server.ehlo_or_helo_if_needed()
-        options = []
-        if utf8:
-            if not server.has_extn("smtputf8"):
-                raise PermanentFailure("the mail server does not offer SMTPUTF8, which this address needs")
-            options = ["SMTPUTF8", "BODY=8BITMIME"]
-        code, text = server.mail(sender, options)
-        if code != 250:
-            raise smtplib.SMTPSenderRefused(code, text, sender)
-        code, text = server.rcpt(recipient)
-        if code not in (250, 251):
-            raise smtplib.SMTPRecipientsRefused({recipient: (code, text)})
-        code, text = server.data(payload)   # smtplib sends bytes as they are: CRLF ends were set above
-        if code != 250:
-            raise smtplib.SMTPDataError(code, text)
-        return f"{code} {text.decode(errors='replace')}"[:1000]
+        for delivery_id in delivery_ids[:BATCH]:
+            try:
+                deliver(delivery_id, session)
+            except TemporaryFailure:
+                temporary.append(delivery_id)
+                if session.server is None:
+                    break
     finally:
-        try:
-            server.quit()
-        except (smtplib.SMTPException, OSError):
-            server.close()
+        session.close()
+    if temporary:
+        raise TemporaryFailure(temporary[0])
 
 
-def deliver(delivery_id: int) -> None:
+def deliver(delivery_id: int, session: SmtpSession | None = None) -> None:
     """Send one outbox row; a second run after success does nothing (at-least-once overall).
 
     The attempt is counted whatever happens. 4xx and an unreachable server are retried;
@@ -174,7 +230,8 @@ def deliver(delivery_id: int) -> None:
     if reason:
         return _fail(delivery, reason)
     try:
-        reply = send(build_message(delivery))
+        message = build_message(delivery)
+        reply = session.send(message) if session is not None else send(message)
     except PermanentFailure as exc:
         return _fail(delivery, str(exc))
     except (UnicodeError, ValueError) as exc:       # building the message (e.g. a header it cannot hold)

@@ -24,7 +24,8 @@ from app.mail.render import render_mail
 
 log = logging.getLogger(__name__)
 _PENDING = "outbox_ids"
-JOB = "app.jobs.deliver"
+JOB = "app.jobs.deliver_many"
+BATCH = 200             # ids per delivery job (app.mail.delivery.BATCH), sent over one SMTP connection
 
 
 def address_hash(address: str) -> str:
@@ -105,8 +106,8 @@ def enqueue(delivery_ids: list[int], app: Flask | None = None) -> bool:
     app = app or current_app
     try:
         queue = Queue(app.config["RQ_QUEUE"], connection=redis_client(app))
-        for delivery_id in delivery_ids:
-            queue.enqueue(JOB, delivery_id, job_timeout=120, failure_ttl=7 * 86400)
+        for start in range(0, len(delivery_ids), BATCH):
+            queue.enqueue(JOB, list(delivery_ids[start:start + BATCH]), job_timeout=600, failure_ttl=7 * 86400)
     except (RedisError, OSError) as exc:
         log.warning("outbox: could not enqueue %s (%s); the relay will retry", delivery_ids, type(exc).__name__)
         return False

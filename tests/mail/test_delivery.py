@@ -69,3 +69,37 @@ def test_the_registration_notice_carries_only_what_a_stranger_may_read(smtp_app,
 def test_no_email_means_no_mail(create_signal):
     signal = create_signal(Kind.problem)
     assert db.session.scalar(db.select(Delivery).where(Delivery.signal_id == signal.id)) is None
+
+
+def test_a_batch_goes_over_one_connection_a_refused_mail_fails_alone_and_a_rerun_sends_nothing(smtp_app,
+                                                                                              db_session):
+    from app.mail import outbox
+
+    rows = [outbox.add(f"reader{n}@example.org", "follow/confirm", {"number": "SG-2026-000001", "link": "/"},
+                       unverified=True) for n in range(5)]
+    db.session.flush()
+    smtp_app.refuse.add("reader2@example.org")
+    delivery.deliver_many([row.id for row in rows])
+    for row in rows:
+        db.session.refresh(row)
+    assert [row.sent_at is not None for row in rows] == [True, True, False, True, True]
+    assert rows[2].failed_at is not None and rows[2].smtp_reply.startswith("550")
+    assert len(smtp_app.messages) == 4 and len(set(smtp_app.peers)) == 1          # one SMTP connection
+    delivery.deliver_many([row.id for row in rows])
+    assert len(smtp_app.messages) == 4
+
+
+def test_a_batch_that_cannot_reach_the_server_leaves_its_rows_for_the_relay(app, db_session, monkeypatch):
+    from app.mail import outbox
+    from tests.fixtures.services import free_port
+
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", free_port())                        # nobody listens
+    rows = [outbox.add(f"reader{n}@example.org", "follow/confirm", {"number": "SG-2026-000001", "link": "/"})
+            for n in range(3)]
+    db.session.flush()
+    with pytest.raises(delivery.TemporaryFailure):
+        delivery.deliver_many([row.id for row in rows])
+    for row in rows:
+        db.session.refresh(row)
+    assert all(row.pending for row in rows) and rows[0].attempts == 1 and rows[1].attempts == 0
