@@ -163,7 +163,9 @@ def _register_daily_tasks(app: Flask) -> None:
     from subscriptions import tokens as follow_tokens
 
     app.extensions["daily_tasks"]["subscriptions-purge"] = subscription_retention.purge
-    app.extensions["pass_tasks"]["notices"] = fanout.requeue_stale
+    from subscriptions import alerts
+
+    app.extensions["pass_tasks"].update({"notices": fanout.requeue_stale, "alert-digests": alerts.send_digests})
     app.extensions["follow_token_for"] = follow_tokens.for_mail
     app.extensions["mail_withheld"] = fanout.withheld
     app.extensions["account_data"] = {"items": account_data.export}

@@ -141,6 +141,8 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         # Unconfirmed accounts are deleted after this many days.
         "UNCONFIRMED_ACCOUNT_DAYS": int(env.get("UNCONFIRMED_ACCOUNT_DAYS", "7")),
         "UNCONFIRMED_FOLLOW_DAYS": int(env.get("UNCONFIRMED_FOLLOW_DAYS", "7")),
+        # Immediate alert mails per alert and local day; the rest wait for the digest.
+        "ALERT_DAILY_CAP": int(env.get("ALERT_DAILY_CAP", "10")),
         "RETENTION_MESSAGE_DAYS": int(env.get("RETENTION_MESSAGE_DAYS", str(2 * 365))),
     }
     cfg.update(overrides or {})

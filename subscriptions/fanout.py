@@ -4,7 +4,8 @@ second job adds nothing — and the rows are mailed by the delivery jobs. Who re
 answer for each follower (and again at delivery: `withheld`): followers hear only of public history entries of
 items they may see; the filer, already told by a required notice, is not told twice; an address given with an
 anonymous filing gets no text anyone typed and at most the daily cap; staff's public replies go to addresses
-confirmed by their link and to users. Mail is rendered by the delivery job, never here."""
+confirmed by their link and to users; an optional mail to an unverified address never takes the last of its daily
+places (kept for a required notice). Mail is rendered by the delivery job, never here."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import event, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -23,9 +23,9 @@ from app.mail import outbox
 from app.mail.models import Delivery
 from signals import access, workflow
 from signals.models import Signal, Update, UpdateKind, Visibility
-from subscriptions import tokens
+from subscriptions import alerts, mailrows, tokens
 from subscriptions.follows import FILING
-from subscriptions.models import Follow, Message, Notice
+from subscriptions.models import Alert, Follow, Notice
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -42,6 +42,12 @@ def record(signal: Signal, kind: str, update: Update | None, **data) -> Notice:
     db.session.flush()
     db.session.info.setdefault(_PENDING, []).append(notice.id)
     return notice
+
+
+def recorded(signal: Signal, kind: str) -> bool:
+    """Whether a notice of this kind was recorded for the item already."""
+    return db.session.scalar(select(Notice.id).where(Notice.signal_id == signal.id, Notice.kind == kind)
+                             .limit(1)) is not None
 
 
 @event.listens_for(Session, "after_commit")
@@ -110,24 +116,11 @@ def _context(notice: Notice, signal: Signal, update: Update | None, follow: Foll
     context = {"number": signal.number, "registered_at": signal.registered_at, "kind": notice.kind,
                "category": signal.category.text("name", locale), "department": signal.department.text("name", locale),
                "status": workflow.label(signal.status, locale, signal.kind) if notice.kind == "status" else "",
-               "link": f"/signals/{signal.number}", "follow_id": follow.id, "follow_purpose": tokens.UNSUBSCRIBE,
-               "unsubscribe": f"/subscriptions/unsubscribe?f={follow.id}&t={tokens.PLACEHOLDER}"}
+               "link": f"/signals/{signal.number}", "follow_id": follow.id, "token_purpose": tokens.UNSUBSCRIBE}
     staff_reply = update is not None and update.kind == UpdateKind.public_reply
     if notice.kind == "reply" and follow.via != FILING and staff_reply:
         context["reply"] = update.body
     return context
-
-
-def _mail_row(notice: Notice, signal: Signal, update: Update | None, follow: Follow, address: str) -> dict:
-    now, base = clock.now(), current_app.config["PUBLIC_BASE_URL"]
-    unsubscribe = f"<{base}/subscriptions/unsubscribe?f={follow.id}&t={tokens.PLACEHOLDER}>"
-    return {"created_at": now, "local_day": clock.local_date(now), "recipient": address,
-            "recipient_hash": outbox.address_hash(address), "locale": follow.locale or "bg",
-            "template": "follow/update",
-            "required": False, "to_unverified": follow.via == FILING, "signal_id": signal.id, "filer_link": False,
-            "context": outbox.encode(_context(notice, signal, update, follow)), "subject": "", "body_text": "",
-            "body_html": "", "attempts": 0, "smtp_reply": "", "notice_id": notice.id,
-            "headers": {"List-Unsubscribe": unsubscribe, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}}
 
 
 def _batch(notice: Notice, signal: Signal, update: Update | None, follows: list[Follow]) -> list[int]:
@@ -138,18 +131,26 @@ def _batch(notice: Notice, signal: Signal, update: Update | None, follows: list[
             continue
         user = _reader(follow)
         if user is not None:
-            messages.append({"user_id": user.id, "notice_id": notice.id, "created_at": clock.now()})
+            messages.append(mailrows.message(user.id, notice.id))
         address = user.email if user is not None else follow.email
-        if follow.via == FILING and outbox.sent_today(address) >= limit:
+        # An address given with an anonymous filing gets at most the daily cap, and an optional mail never takes
+        # the last place: it is kept for a required notice (an outcome, "Is it fixed?").
+        if follow.via == FILING and outbox.sent_today(address) >= limit - 1:
             continue
-        rows.append(_mail_row(notice, signal, update, follow, address))
-    if messages:
-        db.session.execute(insert(Message).values(messages).on_conflict_do_nothing())
-    if not rows:
-        return []
-    statement = insert(Delivery).values(rows).on_conflict_do_nothing(
-        index_elements=["notice_id", "recipient_hash"], index_where=Delivery.notice_id.is_not(None))
-    return list(db.session.scalars(statement.returning(Delivery.id)))
+        rows.append(mailrows.row(notice.id, signal.id, address, follow.locale, "follow/update",
+                                 _context(notice, signal, update, follow), unverified=follow.via == FILING,
+                                 unsubscribe=f"/subscriptions/unsubscribe?f={follow.id}&t={tokens.PLACEHOLDER}"))
+    return mailrows.write(rows, messages)
+
+
+def _recipients(notice: Notice, signal: Signal) -> list:
+    """The next batch of a notice's possible recipients: the item's followers, or for a new signal the alerts it
+    falls in."""
+    if notice.kind == "new":
+        return alerts.matching(signal, notice.expanded_to, BATCH)
+    return list(db.session.scalars(select(Follow).where(
+        Follow.signal_id == notice.signal_id, Follow.confirmed_at.is_not(None), Follow.id > notice.expanded_to)
+        .order_by(Follow.id).limit(BATCH)))
 
 
 def expand(notice_id: int) -> int:
@@ -163,25 +164,31 @@ def expand(notice_id: int) -> int:
             return written
         signal = db.session.get(Signal, notice.signal_id)
         update = db.session.get(Update, notice.update_id) if notice.update_id else None
-        follows = db.session.scalars(select(Follow).where(
-            Follow.signal_id == notice.signal_id, Follow.confirmed_at.is_not(None), Follow.id > notice.expanded_to)
-            .order_by(Follow.id).limit(BATCH)).all()
-        if not follows:
+        batch = _recipients(notice, signal)
+        if not batch:
             notice.expanded_at = clock.now()
             db.session.commit()
             return written
-        ids = _batch(notice, signal, update, follows)
-        notice.expanded_to = follows[-1].id
+        ids = alerts.write_batch(notice, signal, batch) if notice.kind == "new" else \
+            _batch(notice, signal, update, batch)
+        notice.expanded_to = batch[-1].id
         db.session.commit()
         outbox.enqueue(ids)
         written += len(ids)
 
 
 def withheld(delivery: Delivery) -> str | None:
-    """At delivery: why a follower's mail may no longer go (the follow is gone, or the reader may no longer see
-    the item or the entry); None when it may."""
-    follow = db.session.get(Follow, (delivery.context or {}).get("follow_id") or 0)
+    """At delivery: why a follower's or an alert's mail may no longer go (unsubscribed, or the reader may no
+    longer see the item or the entry); None when it may."""
+    context = delivery.context or {}
     notice = db.session.get(Notice, delivery.notice_id)
+    if context.get("alert_id"):
+        alert = db.session.get(Alert, context["alert_id"])
+        signal = db.session.get(Signal, notice.signal_id) if notice else None
+        if alert is None or signal is None:
+            return "withheld: the subscriber unsubscribed"
+        return None if alerts.may_hear(alert, signal) else "withheld: the signal is no longer public"
+    follow = db.session.get(Follow, context.get("follow_id") or 0)
     if follow is None or notice is None:
         return "withheld: the follower unsubscribed"
     signal = db.session.get(Signal, notice.signal_id)

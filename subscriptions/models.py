@@ -8,9 +8,11 @@ user), so a re-run adds nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -71,3 +73,49 @@ class Message(db.Model):
 
     __table_args__ = (UniqueConstraint("user_id", "notice_id", name="uq_messages_user_notice"),
                       Index("ix_messages_unread", "user_id", postgresql_where=text("read_at IS NULL")))
+
+
+class Alert(db.Model):
+    """New public signals in an area — a district, a point and radius, or a polygon drawn on the map — optionally
+    of some categories only; mailed at once (up to a daily cap, the rest in the digest) or in a daily digest at a
+    local time. A user's, or an address's once it confirms the mailed link."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), default="")
+    email_hash: Mapped[str] = mapped_column(String(64), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="bg")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    via: Mapped[str] = mapped_column(String(16), default="account")
+    nonce: Mapped[str] = mapped_column(String(32))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"))
+    center: Mapped[WKBElement | None] = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
+    radius_m: Mapped[int | None] = mapped_column(Integer)
+    polygon: Mapped[WKBElement | None] = mapped_column(Geometry("POLYGON", srid=4326, spatial_index=False))
+    categories: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list, server_default="{}")
+    mode: Mapped[str] = mapped_column(String(16), default="immediate")       # immediate | digest
+    digest_minute: Mapped[int] = mapped_column(Integer, default=7 * 60)     # local minutes after midnight
+    last_digest_day: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint("(district_id IS NOT NULL)::int + (center IS NOT NULL)::int + (polygon IS NOT NULL)::int = 1",
+                        name="one_area"),
+    )
+
+
+class AlertEntry(db.Model):
+    """A new signal waiting for an alert's digest (or beyond the day's immediate cap)."""
+
+    __tablename__ = "alert_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("alert_id", "notice_id", name="uq_alert_entries"),
+                      Index("ix_alert_entries_waiting", "alert_id", postgresql_where=text("sent_at IS NULL")))

@@ -26,7 +26,7 @@ from app import audit
 from app.accounts.models import User
 from app.extensions import db
 from app.mail import outbox
-from signals import events, tokens, workflow
+from signals import access, events, tokens, workflow
 from signals.models import Signal, Update, UpdateKind, Visibility
 from signals.services import blocklist, fix_check, notices
 from signals.workflow import Status
@@ -226,3 +226,17 @@ def tell_followers_of_reply(signal: Signal, update: Update, **_) -> None:
     """Staff's public reply for the item's followers (the filer has had the required notice)."""
     if update.visibility == Visibility.public:
         fanout.record(signal, "reply", update, filer_told=True)
+
+
+@events.registered.connect
+def tell_alerts_of_a_new_signal(signal: Signal, **_) -> None:
+    """A new public signal for the area alerts it falls in (a held one waits for its approval)."""
+    if access.is_public(signal):
+        fanout.record(signal, "new", None)
+
+
+@events.moderated.connect
+def tell_alerts_of_an_approved_signal(signal: Signal, action: str, **_) -> None:
+    """A held signal approved: now public, it is new for the area alerts (once)."""
+    if action == "approved" and access.is_public(signal) and not fanout.recorded(signal, "new"):
+        fanout.record(signal, "new", None)

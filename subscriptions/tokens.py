@@ -1,6 +1,6 @@
-"""The tokens a follow's mails carry: one to confirm an address (double opt-in), one to unsubscribe. Each is an
-HMAC over its purpose, the follow's id and its random nonce, with FILER_TOKEN_KEY (a key kept apart from the
-session's): derived when a mail is sent, never stored, single-purpose, and never a key to any item.
+"""The tokens a follow's or an alert's mails carry: one to confirm an address (double opt-in), one to unsubscribe.
+Each is an HMAC over its purpose, the table, the row's id and its random nonce, with FILER_TOKEN_KEY (a key kept
+apart from the session's): derived when a mail is sent, never stored, single-purpose, never a key to any item.
 
 Stored mail bodies and headers hold PLACEHOLDER; the delivery job fills in the token of the purpose the row's
 context names (app.mail.delivery, through the resolver registered in app.extensions["follow_token_for"]).
@@ -15,26 +15,28 @@ import hmac
 from flask import current_app
 
 from app.mail.delivery import FOLLOW_TOKEN_PLACEHOLDER as PLACEHOLDER  # noqa: F401 (one source)
-from subscriptions.models import Follow
+from app.extensions import db
+from subscriptions.models import Alert, Follow
 
 CONFIRM, UNSUBSCRIBE = "confirm", "unsubscribe"
 
 
-def derive(follow: Follow, purpose: str) -> str:
-    """The follow's token for one purpose (url-safe, 22 characters)."""
+def derive(row: Follow | Alert, purpose: str) -> str:
+    """A follow's or an alert's token for one purpose (url-safe, 22 characters)."""
     key = current_app.config["FILER_TOKEN_KEY"].encode()
-    message = f"follow:{purpose}:{follow.id}:{follow.nonce}".encode()
+    message = f"{row.__tablename__}:{purpose}:{row.id}:{row.nonce}".encode()
     return base64.urlsafe_b64encode(hmac.new(key, message, hashlib.sha256).digest()[:16]).rstrip(b"=").decode()
 
 
-def for_mail(follow_id: int, purpose: str) -> str | None:
-    """The resolver the delivery job calls: a follow's token for a purpose, None when the follow is gone."""
-    from app.extensions import db
+def for_mail(context: dict) -> str | None:
+    """The resolver the delivery job calls with a row's context (follow_id or alert_id, and token_purpose): the
+    token, None when the follow or alert is gone."""
+    purpose = context.get("token_purpose", UNSUBSCRIBE)
+    row = db.session.get(Follow, context["follow_id"]) if context.get("follow_id") else \
+        db.session.get(Alert, context["alert_id"]) if context.get("alert_id") else None
+    return derive(row, purpose) if row is not None and purpose in (CONFIRM, UNSUBSCRIBE) else None
 
-    follow = db.session.get(Follow, follow_id)
-    return derive(follow, purpose) if follow is not None and purpose in (CONFIRM, UNSUBSCRIBE) else None
 
-
-def matches(follow: Follow | None, purpose: str, token: str | None) -> bool:
-    """Whether a token is this follow's token for this purpose."""
-    return bool(follow is not None and token and hmac.compare_digest(derive(follow, purpose), token))
+def matches(row: Follow | Alert | None, purpose: str, token: str | None) -> bool:
+    """Whether a token is this follow's or alert's token for this purpose."""
+    return bool(row is not None and token and hmac.compare_digest(derive(row, purpose), token))

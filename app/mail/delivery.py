@@ -42,16 +42,14 @@ FILER_TOKEN_PLACEHOLDER = "[[filer-token]]"
 # Where an account link's token goes (confirmation, reset); the row's context names the token's id. See
 # app.accounts.links.
 ACCOUNT_TOKEN_PLACEHOLDER = "[[account-token]]"
-# Where a follow's token goes (bodies and the List-Unsubscribe header); the row's context names the follow and the
-# token's purpose (confirm or unsubscribe). See subscriptions.tokens.
+# Where a follow's or an alert's token goes (bodies and the List-Unsubscribe header); the row's context names the
+# follow or alert and the token's purpose (confirm or unsubscribe). See subscriptions.tokens.
 FOLLOW_TOKEN_PLACEHOLDER = "[[follow-token]]"
 
 
 def _follow_token(delivery: Delivery) -> str:
-    context = delivery.context or {}
     resolve = current_app.extensions.get("follow_token_for")
-    follow_id, purpose = context.get("follow_id"), context.get("follow_purpose", "unsubscribe")
-    return (resolve(follow_id, purpose) if follow_id and resolve else None) or ""
+    return (resolve(delivery.context or {}) if resolve else None) or ""
 
 
 def bodies(delivery: Delivery) -> tuple[str, str]:

@@ -151,7 +151,7 @@ def test_a_second_expansion_adds_nothing_and_a_hidden_item_withholds_queued_mail
         follows.follow(item, fan)
     change_status(item, Status.in_progress, staff)
     db.session.commit()
-    notice = db.session.scalar(select(Notice).where(Notice.signal_id == item.id))
+    notice = db.session.scalar(select(Notice).where(Notice.signal_id == item.id, Notice.kind == "status"))
     monkey_batch, fanout.BATCH = fanout.BATCH, 2
     try:
         assert fanout.expand(notice.id) == 5
@@ -242,3 +242,18 @@ def test_unconfirmed_follows_go_after_7_days_and_messages_after_the_retention(ap
         counts = retention.purge()
     assert counts["messages"] == 1 and counts["notices"] == 1
     assert db.session.get(Follow, kept.id) is not None and db.session.get(Follow, waiting.id) is None
+
+
+def test_an_optional_mail_never_takes_the_last_daily_place_of_an_anonymous_filer(app, create_signal, create_user):
+    item = create_signal(Kind.problem, email="parent@example.org")                  # the registration notice: 1
+    staff = create_user(Role.staff, department=item.department)
+    replies.reply(item, staff, "Ще проверим.", public=True)                       # the required reply notice: 2
+    change_status(item, Status.in_progress, staff)                               # optional: would take the 3rd
+    db.session.commit()
+    _expand_all()
+    change_status(item, Status.resolved, staff)                                  # "Is it fixed?": the 3rd
+    db.session.commit()
+    _expand_all()
+    mails = db.session.scalars(select(Delivery.template).where(Delivery.recipient == "parent@example.org")
+                               .order_by(Delivery.id)).all()
+    assert mails == ["registered", "reply", "fix_question"]

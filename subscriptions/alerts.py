@@ -1,0 +1,163 @@
+"""Area and category alerts: new public signals in an area (subscriptions.areas), optionally of some categories,
+mailed at once up to ALERT_DAILY_CAP a day per subscriber (the rest wait for the digest) or in a daily digest at
+a local time. A new public signal (registered public, or approved after it was held) records one `new` notice;
+its expansion finds the alerts it falls in (subscriptions.fanout). The digest is a relay pass task that sends each
+alert's waiting entries once per local day, at its time or the first pass after it (a time that a change of clock
+skips comes an hour later; a time that happens twice, at its first)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, time, timezone
+
+from flask import current_app
+from sqlalchemy import any_, func, literal, select
+from sqlalchemy.dialects.postgresql import insert
+
+from app import audit, clock
+from app.accounts.models import User
+from app.extensions import db
+from app.mail import outbox
+from app.mail.addresses import InvalidAddress, normalize
+from app.mail.models import Delivery
+from signals import access
+from signals.models import Signal
+from signals.services.errors import InvalidInput
+from subscriptions import areas, mailrows, tokens
+from subscriptions.follows import LINK, FollowLimited
+from subscriptions.models import Alert, AlertEntry, Notice
+
+MODES = ("immediate", "digest")
+
+
+def create(choice: areas.AreaChoice, categories: list[str], mode: str, digest_minute: int, *,
+           user: User | None = None, email: str = "", locale: str = "bg") -> Alert:
+    """A user's alert (at once), or an address's waiting for its confirmation (the link is mailed)."""
+    if mode not in MODES or not 0 <= digest_minute < 24 * 60:
+        raise InvalidInput("mode")
+    area = areas.checked(choice)
+    fields = {"categories": sorted(set(categories)), "mode": mode, "digest_minute": digest_minute,
+              "created_at": clock.now(), "nonce": secrets.token_hex(16), **area}
+    if user is not None:
+        alert = Alert(user_id=user.id, locale=user.locale or "bg", confirmed_at=clock.now(), via="account", **fields)
+    else:
+        try:
+            address = normalize(email)
+        except InvalidAddress:
+            raise InvalidInput("address") from None
+        if outbox.sent_today(address) >= current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
+            raise FollowLimited("daily limit")
+        alert = Alert(email=address, email_hash=outbox.address_hash(address), locale=locale, via=LINK, **fields)
+    db.session.add(alert)
+    db.session.flush()
+    if user is None:
+        outbox.add(alert.email, "alert/confirm", {"alert_id": alert.id, "token_purpose": tokens.CONFIRM,
+                                                  "link": f"/alerts/confirm?a={alert.id}&t={tokens.PLACEHOLDER}"},
+                   locale=locale, unverified=True)
+    audit.record(user.id if user else None, "alert", "alert", alert.id)
+    return alert
+
+
+def matching(signal: Signal, after_id: int, limit: int) -> list[Alert]:
+    """The confirmed alerts a public signal falls in (its point or district, its category), by id."""
+    if signal.location is None and signal.area_id is None:
+        return []
+    location = select(Signal.location).where(Signal.id == signal.id).scalar_subquery()
+    query = select(Alert).where(Alert.confirmed_at.is_not(None), Alert.id > after_id,
+                                areas.covering(Alert, location, signal.area_id),
+                                (func.cardinality(Alert.categories) == 0) |
+                                (literal(signal.category.code) == any_(Alert.categories)))
+    return list(db.session.scalars(query.order_by(Alert.id).limit(limit)))
+
+
+def may_hear(alert: Alert, signal: Signal) -> bool:
+    """Whether an alert may tell of a signal now: it is public, and the alert's user (if any) is active."""
+    user = db.session.get(User, alert.user_id) if alert.user_id else None
+    return access.is_public(signal) and (alert.user_id is None or (user is not None and user.active))
+
+
+def write_batch(notice: Notice, signal: Signal, batch: list[Alert]) -> list[int]:
+    """A new signal for a batch of alerts: an immediate mail (no text anyone typed: number, category, district,
+    department and link) while the alert's daily cap allows, else an entry for the digest; a message for users."""
+    rows, messages, entries, cap = [], [], [], current_app.config["ALERT_DAILY_CAP"]
+    for alert in batch:
+        if not may_hear(alert, signal):
+            continue
+        if alert.user_id:
+            messages.append(mailrows.message(alert.user_id, notice.id))
+        if alert.mode == "digest" or sent_at_once_today(alert) >= cap:
+            entries.append({"alert_id": alert.id, "notice_id": notice.id, "created_at": clock.now()})
+            continue
+        locale = alert.locale or "bg"
+        context = {"number": signal.number, "registered_at": signal.registered_at, "link": f"/signals/{signal.number}",
+                   "category": signal.category.text("name", locale), "department": signal.department.text("name", locale),
+                   "district": signal.area.text("name", locale) if signal.area else "", "alert_id": alert.id,
+                   "token_purpose": tokens.UNSUBSCRIBE}
+        rows.append(mailrows.row(notice.id, signal.id, _address(alert), locale, "alert/new", context,
+                                 unverified=False, unsubscribe=_unsubscribe(alert)))
+    if entries:
+        db.session.execute(insert(AlertEntry).values(entries).on_conflict_do_nothing())
+    return mailrows.write(rows, messages)
+
+
+def sent_at_once_today(alert: Alert) -> int:
+    """How many immediate alert mails this alert gave today (local day)."""
+    return db.session.scalar(select(func.count()).select_from(Delivery).where(
+        Delivery.template == "alert/new", Delivery.local_day == clock.today(),
+        Delivery.recipient_hash == outbox.address_hash(_address(alert)),
+        Delivery.context["alert_id"].as_integer() == alert.id)) or 0
+
+
+def due_at(alert: Alert, day) -> datetime:
+    """The moment of an alert's digest on a local day, in UTC: its local time read as the zone database reads a
+    wall time (fold 0): a time the spring change skips comes an hour later, a time the autumn change repeats
+    comes at its first occurrence. Either way the digest goes once that day."""
+    wall = datetime.combine(day, time(alert.digest_minute // 60, alert.digest_minute % 60), tzinfo=clock.zone())
+    return wall.astimezone(timezone.utc)
+
+
+def send_digests() -> int:
+    """The relay's pass: every alert with waiting entries whose time has come today and whose digest has not gone
+    today gets one mail listing them; returns how many mails."""
+    today, now, sent = clock.today(), clock.now(), 0
+    waiting = select(AlertEntry.alert_id).where(AlertEntry.sent_at.is_(None)).distinct()
+    for alert in db.session.scalars(select(Alert).where(Alert.id.in_(waiting), Alert.confirmed_at.is_not(None),
+                                                        (Alert.last_digest_day.is_(None)) |
+                                                        (Alert.last_digest_day < today)).with_for_update(
+                                                            skip_locked=True)):
+        if now < due_at(alert, today):
+            continue
+        entries = db.session.scalars(select(AlertEntry).where(AlertEntry.alert_id == alert.id,
+                                                              AlertEntry.sent_at.is_(None))
+                                     .order_by(AlertEntry.id).limit(200)).all()
+        numbers = [n for n in (_public_number(e.notice_id) for e in entries) if n]
+        if numbers:
+            outbox.add(_address(alert), "alert/digest", {"numbers": numbers, "alert_id": alert.id,
+                                                         "token_purpose": tokens.UNSUBSCRIBE, "link": "/",
+                                                         "unsubscribe": _unsubscribe(alert)},
+                       locale=alert.locale, headers=_headers(alert))
+            sent += 1
+        for entry in entries:
+            entry.sent_at = now
+        alert.last_digest_day = today
+    return sent
+
+
+def _public_number(notice_id: int) -> str | None:
+    notice = db.session.get(Notice, notice_id)
+    signal = db.session.get(Signal, notice.signal_id) if notice else None
+    return signal.number if signal is not None and access.is_public(signal) else None
+
+
+def _address(alert: Alert) -> str:
+    return db.session.get(User, alert.user_id).email if alert.user_id else alert.email
+
+
+def _unsubscribe(alert: Alert) -> str:
+    return f"/alerts/unsubscribe?a={alert.id}&t={tokens.PLACEHOLDER}"
+
+
+def _headers(alert: Alert) -> dict:
+    base = current_app.config["PUBLIC_BASE_URL"]
+    return {"List-Unsubscribe": f"<{base}{_unsubscribe(alert)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
