@@ -122,11 +122,12 @@ def _register_blueprints(app: Flask) -> None:
     account_web.register(app)
     from subscriptions import web as subscription_web
 
-    from subscriptions import cabinet
+    from subscriptions import alerts, alerts_web, cabinet
 
-    app.register_blueprint(subscription_web.bp)
-    app.register_blueprint(cabinet.bp)
-    app.jinja_env.globals.update(following=subscription_web.following, unread_messages=cabinet.unread_messages)
+    for blueprint in (subscription_web.bp, cabinet.bp, alerts_web.bp):
+        app.register_blueprint(blueprint)
+    app.jinja_env.globals.update(following=subscription_web.following, unread_messages=cabinet.unread_messages,
+                                 alert_area=alerts.area_label)
     app.jinja_env.globals.update(page_map=page_map, district_attribution=district_attribution,
                                  place_attributions=place_attributions)
 

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.mail import outbox
 from app.mail.addresses import InvalidAddress, normalize
 from app.mail.models import Delivery
+from geo.models import Area
 from signals import access
 from signals.models import Signal
 from signals.services.errors import InvalidInput
@@ -58,12 +59,14 @@ def create(choice: areas.AreaChoice, categories: list[str], mode: str, digest_mi
     return alert
 
 
-def matching(signal: Signal, after_id: int, limit: int) -> list[Alert]:
-    """The confirmed alerts a public signal falls in (its point or district, its category), by id."""
+def matching(notice: Notice, signal: Signal, limit: int) -> list[Alert]:
+    """The confirmed alerts a new public signal falls in (its point or district, its category) that existed when
+    it became public, by id, after the notice's last expanded one."""
     if signal.location is None and signal.area_id is None:
         return []
     location = select(Signal.location).where(Signal.id == signal.id).scalar_subquery()
-    query = select(Alert).where(Alert.confirmed_at.is_not(None), Alert.id > after_id,
+    query = select(Alert).where(Alert.confirmed_at.is_not(None), Alert.id > notice.expanded_to,
+                                Alert.created_at <= notice.created_at,
                                 areas.covering(Alert, location, signal.area_id),
                                 (func.cardinality(Alert.categories) == 0) |
                                 (literal(signal.category.code) == any_(Alert.categories)))
@@ -161,3 +164,34 @@ def _headers(alert: Alert) -> dict:
     base = current_app.config["PUBLIC_BASE_URL"]
     return {"List-Unsubscribe": f"<{base}{_unsubscribe(alert)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def confirm(alert: Alert) -> Alert:
+    """The address confirmed by its link: the alert works from now on."""
+    if alert.confirmed_at is None:
+        alert.confirmed_at = clock.now()
+        audit.record(None, "alert_confirmed", "alert", alert.id)
+    return alert
+
+
+def delete(alert: Alert, actor: User | None = None) -> None:
+    """Delete an alert (its user from My subscriptions, or its address by the unsubscribe link)."""
+    audit.record(actor.id if actor else None, "alert_deleted", "alert", alert.id)
+    db.session.delete(alert)
+    db.session.flush()
+
+
+def area_label(alert: Alert) -> str:
+    """What the alert's area is, in the reader's words."""
+    from flask_babel import gettext as _
+
+    if alert.district_id:
+        return _("district %(name)s", name=db.session.get(Area, alert.district_id).text("name"))
+    if alert.radius_m:
+        return _("%(metres)d m around a point", metres=alert.radius_m)
+    return _("an area drawn on the map")
+
+
+def of_user(user: User) -> list[Alert]:
+    """The user's alerts, newest first."""
+    return list(db.session.scalars(select(Alert).where(Alert.user_id == user.id).order_by(Alert.created_at.desc())))

@@ -147,7 +147,7 @@ def _recipients(notice: Notice, signal: Signal) -> list:
     """The next batch of a notice's possible recipients: the item's followers, or for a new signal the alerts it
     falls in."""
     if notice.kind == "new":
-        return alerts.matching(signal, notice.expanded_to, BATCH)
+        return alerts.matching(notice, signal, BATCH)
     return list(db.session.scalars(select(Follow).where(
         Follow.signal_id == notice.signal_id, Follow.confirmed_at.is_not(None), Follow.id > notice.expanded_to)
         .order_by(Follow.id).limit(BATCH)))

@@ -22,7 +22,7 @@ from signals.access import Reader
 from signals.gate import item_route
 from signals.models import Signal
 from signals.services.errors import NotAllowed
-from subscriptions import follows, tokens
+from subscriptions import alerts, follows, tokens
 from subscriptions.models import Follow
 
 bp = Blueprint("subscriptions", __name__)
@@ -123,7 +123,8 @@ def mine():
     rows = db.session.execute(select(Follow, Signal).join(Signal, Signal.id == Follow.signal_id)
                               .where(Follow.user_id == current_user.id).order_by(Follow.created_at.desc())
                               .limit(500)).all()
-    return render_template("subscriptions/mine.html", rows=rows, form=CleanForm()), 200, NO_STORE
+    return render_template("subscriptions/mine.html", rows=rows, form=CleanForm(),
+                           my_alerts=alerts.of_user(current_user)), 200, NO_STORE
 
 
 @bp.post("/my/subscriptions/<int:follow_id>/delete")

@@ -112,6 +112,13 @@ def test_a_visitor_follows_by_email_and_a_resident_in_one_click(chromium, live_s
     assert second in resident.inner_text("main")
     found["messages"] = serious_violations(resident)
     resident.screenshot(path=str(SHOTS / "my-messages-bg.png"), full_page=True)
-    assert found == {"follow": [], "subscriptions": [], "messages": []}
+    resident.goto(f"{live_server}/alerts/new")                            # an alert by district, no JavaScript needed
+    resident.select_option("#district", index=1)
+    found["alerts"] = serious_violations(resident)
+    resident.screenshot(path=str(SHOTS / "alert-new-bg.png"), full_page=True)
+    resident.click("#alert-form button[type=submit]")
+    resident.wait_for_url("**/my/subscriptions")
+    assert resident.locator("form[action*='/my/alerts/']").count() == 1
+    assert found == {"follow": [], "subscriptions": [], "messages": [], "alerts": []}
     resident_context.close()
     staff_context.close()
