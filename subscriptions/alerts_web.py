@@ -82,21 +82,27 @@ def new():
     if form.validate_on_submit():
         if user is None and not form.email.data:
             form.email.errors = [_("Give the address the alerts go to.")]
-        else:
-            try:
-                with unit_of_work():
-                    alerts.create(_choice(form), form.categories.data or [], form.mode.data or "immediate",
-                                  (whole_number(form.digest_hour.data, 0, 23) or 0) * 60, user=user,
-                                  email=form.email.data or "", locale=current_locale())
-            except areas.AreaRefused as refused:
-                field = form.polygon if refused.reason in ("polygon", "vertices", "too_large") else \
-                    form.radius if refused.reason == "radius" else form.district
-                field.errors = [str(AREA_MESSAGES[refused.reason])]
-            except follows.FollowLimited:
-                form.email.errors = [_("Too many mails went to this address today. Please try again tomorrow.")]
-            else:
-                return _created(user)
+        elif _saved(form, user):
+            return _created(user)
     return render_template("subscriptions/alert_new.html", form=form), 422 if form.errors else 200, NO_STORE
+
+
+def _saved(form: AlertForm, user) -> bool:
+    """Create the alert; False with the reason at its field."""
+    try:
+        with unit_of_work():
+            alerts.create(_choice(form), form.categories.data or [], form.mode.data or "immediate",
+                          (whole_number(form.digest_hour.data, 0, 23) or 0) * 60, user=user,
+                          email=form.email.data or "", locale=current_locale())
+    except areas.AreaRefused as refused:
+        field = form.polygon if refused.reason in ("polygon", "vertices", "too_large") else \
+            form.radius if refused.reason == "radius" else form.district
+        field.errors = [str(AREA_MESSAGES[refused.reason])]
+        return False
+    except follows.FollowLimited:
+        form.email.errors = [_("Too many mails went to this address today. Please try again tomorrow.")]
+        return False
+    return True
 
 
 def _created(user):
