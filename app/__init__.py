@@ -127,7 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (subscription_web.bp, cabinet.bp, alerts_web.bp):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(following=subscription_web.following, unread_messages=cabinet.unread_messages,
-                                 alert_area=alerts.area_label)
+                                 alert_area=alerts.area_label, message_label=cabinet.message_label)
     app.jinja_env.globals.update(page_map=page_map, district_attribution=district_attribution,
                                  place_attributions=place_attributions)
 

@@ -88,6 +88,8 @@ def write_batch(notice: Notice, signal: Signal, batch: list[Alert]) -> list[int]
             continue
         if alert.user_id:
             messages.append(mailrows.message(alert.user_id, notice.id))
+            if mailrows.opted_out(alert.user_id, notice.kind):
+                continue
         if alert.mode == "digest" or sent_at_once_today(alert) >= cap:
             entries.append({"alert_id": alert.id, "notice_id": notice.id, "created_at": clock.now()})
             continue

@@ -1,17 +1,25 @@
 """The cabinet's messages (`/my/messages`): every notice a logged-in user hears of, newest first, unread until
-opened; the header shows how many are unread."""
+opened; the header shows how many are unread. The user chooses which kinds of optional notice also come by
+email (required notices always do)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import clock
 from app.extensions import db
-from app.web.fields import whole_number
+from app.localized import current_locale
+from app.web.fields import CleanForm, whole_number
+from signals import labels, workflow
 from signals.models import Signal
-from subscriptions.models import Message, Notice
+from signals.workflow import Status
+from subscriptions.models import MailOptOut, Message, Notice
 
 bp = Blueprint("cabinet", __name__)
 NO_STORE = {"Cache-Control": "private, no-store"}
@@ -28,7 +36,9 @@ def messages():
     total = db.session.scalar(select(func.count()).select_from(Message).where(Message.user_id == current_user.id))
     rows = db.session.execute(query.order_by(Message.created_at.desc(), Message.id.desc())
                               .offset((page - 1) * PAGE).limit(PAGE)).all()
-    return render_template("subscriptions/messages.html", rows=rows, page=page,
+    off = set(db.session.scalars(select(MailOptOut.kind).where(MailOptOut.user_id == current_user.id)))
+    form = PreferencesForm(data={"mail": [kind for kind in OPTIONAL if kind not in off]})
+    return render_template("subscriptions/messages.html", rows=rows, page=page, form=form,
                            pages=max(1, -(-total // PAGE))), 200, NO_STORE
 
 
@@ -44,6 +54,41 @@ def open_message(message_id: int):
         db.session.commit()
     signal = db.session.get(Signal, db.session.get(Notice, found.notice_id).signal_id)
     return redirect(url_for("items.item", number=signal.number), 303)
+
+
+OPTIONAL = {"status": _l("status changes of the items I follow"), "reply": _l("the departments' public replies"),
+            "new": _l("new signals of my alerts")}
+
+
+class PreferencesForm(CleanForm):
+    mail = SelectMultipleField(_l("Also by email"), choices=list(OPTIONAL.items()), option_widget=CheckboxInput(),
+                               widget=ListWidget(prefix_label=False))
+
+
+@bp.post("/my/messages/preferences")
+@login_required
+def preferences():
+    """Which kinds of optional notice also come by email (the cabinet keeps them all)."""
+    form = PreferencesForm()
+    if form.validate_on_submit():
+        chosen = set(form.mail.data or ())
+        db.session.execute(delete(MailOptOut).where(MailOptOut.user_id == current_user.id))
+        db.session.add_all(MailOptOut(user_id=current_user.id, kind=kind) for kind in OPTIONAL if kind not in chosen)
+        db.session.commit()
+        flash(_("Saved."), "ok")
+    return redirect(url_for(".messages"), 303)
+
+
+def message_label(notice: Notice, signal: Signal) -> str:
+    """What a message tells, in the reader's language."""
+    if notice.kind == "status" and notice.data.get("status"):
+        return _("new status: %(status)s", status=workflow.label(Status(notice.data["status"]), current_locale(),
+                                                                  signal.kind))
+    if notice.kind == "reply":
+        return _("the department replied")
+    if notice.kind == "new":
+        return _("a new signal in the area of your alert")
+    return str(labels.NOTICES.get(notice.kind, labels.NOTICE_SENT))
 
 
 def unread_messages() -> int:

@@ -44,6 +44,15 @@ def record(signal: Signal, kind: str, update: Update | None, **data) -> Notice:
     return notice
 
 
+def to_cabinet(signal: Signal, kind: str, user: User) -> None:
+    """A required notice to a filer with an account, as a message in their cabinet (no fan-out)."""
+    notice = Notice(signal_id=signal.id, kind=kind, data={"status": signal.status.value}, created_at=clock.now(),
+                    expanded_at=clock.now())
+    db.session.add(notice)
+    db.session.flush()
+    mailrows.write([], [mailrows.message(user.id, notice.id)])
+
+
 def recorded(signal: Signal, kind: str) -> bool:
     """Whether a notice of this kind was recorded for the item already."""
     return db.session.scalar(select(Notice.id).where(Notice.signal_id == signal.id, Notice.kind == kind)
@@ -132,6 +141,8 @@ def _batch(notice: Notice, signal: Signal, update: Update | None, follows: list[
         user = _reader(follow)
         if user is not None:
             messages.append(mailrows.message(user.id, notice.id))
+            if mailrows.opted_out(user.id, notice.kind):       # the cabinet only
+                continue
         address = user.email if user is not None else follow.email
         # An address given with an anonymous filing gets at most the daily cap, and an optional mail never takes
         # the last place: it is kept for a required notice (an outcome, "Is it fixed?").

@@ -11,7 +11,7 @@ from app import clock
 from app.extensions import db
 from app.mail import outbox
 from app.mail.models import Delivery
-from subscriptions.models import Message
+from subscriptions.models import MailOptOut, Message
 
 
 def row(notice_id: int, signal_id: int, address: str, locale: str, template: str, context: dict, *,
@@ -36,6 +36,11 @@ def write(rows: list[dict], messages: list[dict]) -> list[int]:
     statement = insert(Delivery).values(rows).on_conflict_do_nothing(
         index_elements=["notice_id", "recipient_hash"], index_where=Delivery.notice_id.is_not(None))
     return list(db.session.scalars(statement.returning(Delivery.id)))
+
+
+def opted_out(user_id: int, kind: str) -> bool:
+    """Whether the user reads this kind of optional notice only in the cabinet."""
+    return db.session.get(MailOptOut, (user_id, kind)) is not None
 
 
 def message(user_id: int, notice_id: int) -> dict:

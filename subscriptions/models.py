@@ -119,3 +119,12 @@ class AlertEntry(db.Model):
 
     __table_args__ = (UniqueConstraint("alert_id", "notice_id", name="uq_alert_entries"),
                       Index("ix_alert_entries_waiting", "alert_id", postgresql_where=text("sent_at IS NULL")))
+
+
+class MailOptOut(db.Model):
+    """A kind of optional notice a user reads only in the cabinet, not by mail (status, reply, new)."""
+
+    __tablename__ = "mail_opt_outs"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -67,6 +67,8 @@ def _required_notice(signal: Signal, notice: str, template: str, context: dict) 
     }, locale=locale, required=True, unverified=unverified, signal_id=signal.id,
         filer_link=bool(signal.filer_token_hash))
     notices.record(signal, notice, delivery=delivery)
+    if account is not None:                           # every notice is also a message in the filer's cabinet
+        fanout.to_cabinet(signal, notice, account)
 
 
 @events.registered.connect

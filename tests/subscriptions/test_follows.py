@@ -257,3 +257,30 @@ def test_an_optional_mail_never_takes_the_last_daily_place_of_an_anonymous_filer
     mails = db.session.scalars(select(Delivery.template).where(Delivery.recipient == "parent@example.org")
                                .order_by(Delivery.id)).all()
     assert mails == ["registered", "reply", "fix_question"]
+
+
+def test_a_user_turns_mail_off_per_kind_and_keeps_the_messages_and_required_notices(app, create_signal, create_user,
+                                                                                    login_as):
+    fan = create_user(locale="en")
+    item = create_signal(Kind.problem)
+    staff = create_user(Role.staff, department=item.department)
+    follows.follow(item, fan)
+    db.session.commit()
+    client = login_as(fan)
+    client.set_cookie("lang", "en")
+    page = client.get("/my/messages").get_data(as_text=True)
+    assert page.count('type="checkbox"') == 3 and page.count("checked") == 3        # every kind by mail at first
+    client.post("/my/messages/preferences", data={"csrf_token": form_token(client, "/my/messages"),
+                                                  "mail": ["reply", "new"]})          # status changes: cabinet only
+    change_status(item, Status.in_progress, staff)
+    replies.reply(item, staff, "Екипът е на място.", public=True)
+    db.session.commit()
+    _expand_all()
+    assert [m.context["kind"] for m in _follower_mails(fan.email)] == ["reply"]
+    assert db.session.scalar(select(func.count()).select_from(Message).where(Message.user_id == fan.id)) == 2
+    letter = create_signal(Kind.letter, user=fan, point=None)                        # a required notice: mailed
+    db.session.commit()
+    listing = client.get("/my/messages").get_data(as_text=True)
+    assert "registration notice" in listing and letter.number in listing
+    assert db.session.scalar(select(func.count()).select_from(Delivery).where(
+        Delivery.recipient == fan.email, Delivery.template == "registered")) == 1
