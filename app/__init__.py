@@ -169,5 +169,6 @@ def _register_daily_tasks(app: Flask) -> None:
     app.extensions["pass_tasks"].update({"notices": fanout.requeue_stale, "alert-digests": alerts.send_digests})
     app.extensions["follow_token_for"] = follow_tokens.for_mail
     app.extensions["mail_withheld"] = fanout.withheld
+    app.extensions["notices_waiting"] = fanout.waiting
     app.extensions["account_data"] = {"items": account_data.export}
     app.extensions["account_forgetters"] = [account_data.forget]

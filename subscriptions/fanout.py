@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -51,6 +51,11 @@ def to_cabinet(signal: Signal, kind: str, user: User) -> None:
     db.session.add(notice)
     db.session.flush()
     mailrows.write([], [mailrows.message(user.id, notice.id)])
+
+
+def waiting() -> int:
+    """How many notices wait to be expanded (the console's outbox backlog)."""
+    return db.session.scalar(select(func.count()).select_from(Notice).where(Notice.expanded_at.is_(None))) or 0
 
 
 def recorded(signal: Signal, kind: str) -> bool:
