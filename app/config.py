@@ -79,6 +79,11 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "SMTP_HOST": smtp_host or "127.0.0.1",
         "SMTP_PORT": int(env.get("SMTP_PORT") or ("8025" if not smtp_host else "25")),
         "SMTP_SECURITY": env.get("SMTP_SECURITY", "none"),
+        # DKIM signing of every mail (dkimpy) when all three are set: the signing domain, the selector whose TXT
+        # record holds the public key, and the path of the private key (PEM).
+        "DKIM_DOMAIN": env.get("DKIM_DOMAIN", ""),
+        "DKIM_SELECTOR": env.get("DKIM_SELECTOR", ""),
+        "DKIM_PRIVATE_KEY_FILE": env.get("DKIM_PRIVATE_KEY_FILE", ""),
         "SMTP_USER": env.get("SMTP_USER", ""),
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "30")),
