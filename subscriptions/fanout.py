@@ -164,9 +164,9 @@ def _recipients(notice: Notice, signal: Signal) -> list:
     falls in."""
     if notice.kind == "new":
         return alerts.matching(notice, signal, BATCH)
-    return list(db.session.scalars(select(Follow).where(
-        Follow.signal_id == notice.signal_id, Follow.confirmed_at.is_not(None), Follow.id > notice.expanded_to)
-        .order_by(Follow.id).limit(BATCH)))
+    return list(db.session.scalars(select(Follow).where(          # those who followed before it happened
+        Follow.signal_id == notice.signal_id, Follow.confirmed_at.is_not(None), Follow.id > notice.expanded_to,
+        Follow.created_at <= notice.created_at).order_by(Follow.id).limit(BATCH)))
 
 
 def expand(notice_id: int) -> int:

@@ -1,0 +1,124 @@
+"""10,000 followers of one signal, one status change: the real worker (app.worker.AppWorker, as `make run` starts it)
+and relay against an aiosmtpd sink. Prints how long the status change's transaction took to commit (the service
+call and the commit, in-process: what a console request adds to it is the page), the seconds until the last mail
+reached the sink, and how many followers got no mail or more than one. Asserts nothing.
+
+    BENCH_FOLLOWERS=10000 BENCH_WORKERS=2 .venv/bin/python bench/bench_notify.py
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+FOLLOWERS = int(os.environ.get("BENCH_FOLLOWERS", "10000"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+NAME = "cc_bench_notify"
+SOCKET = "/var/run/postgresql"
+
+
+class Sink:
+    """Counts the messages each recipient got."""
+
+    def __init__(self):
+        self.got = collections.Counter()
+        self.last = 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        for rcpt in envelope.rcpt_tos:
+            self.got[rcpt] += 1
+        self.last = time.monotonic()
+        return "250 OK"
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database() -> str:
+    admin = psycopg2.connect(dbname="postgres", host=SOCKET)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{NAME}"')
+    admin.close()
+    conn = psycopg2.connect(dbname=NAME, host=SOCKET)
+    conn.autocommit = True
+    conn.cursor().execute("CREATE EXTENSION postgis; CREATE EXTENSION btree_gist")
+    conn.close()
+    return f"postgresql:///{NAME}?host={SOCKET}"
+
+
+def main() -> None:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)      # aiosmtpd logs every command at INFO
+    port, sink = _port(), Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {**os.environ, "DATABASE_URL": _database(), "DEMO": "1", "DEMO_PASSWORD": "bench-only",
+           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "RQ_QUEUE": f"bench-notify-{port}",
+           "RELAY_INTERVAL": "1", "MAIL_DAILY_LIMIT_PER_ADDRESS": "1000"}
+    os.environ.update(env)
+    for command in (["db", "upgrade"], ["calendar", "sync"], ["seed", "demo"]):
+        subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", *command], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from sqlalchemy import text
+
+    from app import create_app
+    from app.accounts.models import User
+    from app.extensions import db
+    from signals.models import Signal
+    from signals.services import change_status
+    from signals.workflow import Status
+
+    app = create_app()
+    with app.app_context():
+        signal = db.session.scalar(db.select(Signal).where(Signal.status == Status.in_progress, Signal.hidden.is_(False))
+                                   .order_by(Signal.id))
+        staff = db.session.scalar(db.select(User).where(User.email == "staff.infra@example.org"))
+        db.session.execute(text(
+            "INSERT INTO follows (signal_id, user_id, email, email_hash, locale, created_at, confirmed_at, via, nonce) "
+            "SELECT :signal, NULL, 'f' || g || '@example.org', md5('f' || g), 'bg', now(), now(), 'link', md5(g::text) "
+            "FROM generate_series(1, :n) g"), {"signal": signal.id, "n": FOLLOWERS})
+        db.session.commit()
+        processes = [subprocess.Popen([str(ROOT / ".venv/bin/rq"), "worker", "-w", "app.worker.AppWorker", "--url",
+                                       app.config["REDIS_URL"], env["RQ_QUEUE"]], cwd=ROOT, env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(WORKERS)]
+        processes.append(subprocess.Popen([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "relay"], cwd=ROOT, env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(3)                                    # the workers build their app
+        started = time.monotonic()
+        change_status(signal, Status.resolved, staff)
+        db.session.commit()
+        committed = time.monotonic() - started
+        deadline = started + 600
+        while time.monotonic() < deadline and sum(1 for r in sink.got if r.startswith("f")) < FOLLOWERS:
+            time.sleep(0.5)
+        time.sleep(5)                                    # late duplicates, if any
+    for process in processes:
+        process.terminate()
+        process.wait(10)
+    controller.stop()
+    followers = {f"f{n}@example.org" for n in range(1, FOLLOWERS + 1)}
+    lost = len(followers - set(sink.got))
+    duplicated = sum(count - 1 for rcpt, count in sink.got.items() if rcpt in followers and count > 1)
+    print(f"bench_notify: {FOLLOWERS:,} followers, {WORKERS} workers")
+    print(f"  status change committed in {committed * 1000:.0f} ms (service call and commit, in-process)")
+    print(f"  last mail at the sink {sink.last - started:.1f} s after the change")
+    print(f"  lost {lost}, duplicated {duplicated} ({duplicated / FOLLOWERS:.2%})")
+
+
+if __name__ == "__main__":
+    main()
