@@ -17,15 +17,15 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg2
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench import city  # noqa: E402
+
 FOLLOWERS = int(os.environ.get("BENCH_FOLLOWERS", "10000"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 NAME = "cc_bench_notify"
-SOCKET = "/var/run/postgresql"
 
 
 class Sink:
@@ -48,26 +48,12 @@ def _port() -> int:
         return sock.getsockname()[1]
 
 
-def _database() -> str:
-    admin = psycopg2.connect(dbname="postgres", host=SOCKET)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{NAME}"')
-    admin.close()
-    conn = psycopg2.connect(dbname=NAME, host=SOCKET)
-    conn.autocommit = True
-    conn.cursor().execute("CREATE EXTENSION postgis; CREATE EXTENSION btree_gist")
-    conn.close()
-    return f"postgresql:///{NAME}?host={SOCKET}"
-
-
 def main() -> None:
     logging.getLogger("mail.log").setLevel(logging.WARNING)      # aiosmtpd logs every command at INFO
     port, sink = _port(), Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    env = {**os.environ, "DATABASE_URL": _database(), "DEMO": "1", "DEMO_PASSWORD": "bench-only",
+    env = {**os.environ, "DATABASE_URL": city.fresh(NAME), "DEMO": "1", "DEMO_PASSWORD": "bench-only",
            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "RQ_QUEUE": f"bench-notify-{port}",
            "RELAY_INTERVAL": "1", "MAIL_DAILY_LIMIT_PER_ADDRESS": "1000"}
     os.environ.update(env)

@@ -81,13 +81,8 @@ def exists(rows: int) -> bool:
     return bool(done)
 
 
-def build(rows: int) -> str:
-    """Build (or reuse) the scratch database for a row count; returns its URL."""
-    if exists(rows) and not os.environ.get("BENCH_REBUILD"):
-        _flask("db", "upgrade", rows=rows)           # a database built by an older checkout
-        return url(rows)
-    started = time.monotonic()
-    name = f"cc_bench_{rows}"
+def fresh(name: str) -> str:
+    """An empty scratch database with PostGIS and btree_gist (dropped first if it was there); its URL."""
     admin = psycopg2.connect(dbname="postgres", host=SOCKET)
     admin.autocommit = True
     with admin.cursor() as cur:
@@ -98,6 +93,17 @@ def build(rows: int) -> str:
     conn.autocommit = True
     conn.cursor().execute("CREATE EXTENSION postgis; CREATE EXTENSION btree_gist")
     conn.close()
+    return f"postgresql:///{name}?host={SOCKET}"
+
+
+def build(rows: int) -> str:
+    """Build (or reuse) the scratch database for a row count; returns its URL."""
+    if exists(rows) and not os.environ.get("BENCH_REBUILD"):
+        _flask("db", "upgrade", rows=rows)           # a database built by an older checkout
+        return url(rows)
+    started = time.monotonic()
+    name = f"cc_bench_{rows}"
+    fresh(name)
     _flask("db", "upgrade", rows=rows)
     _flask("calendar", "sync", rows=rows)
     _flask("seed", "demo", rows=rows)

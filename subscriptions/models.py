@@ -18,13 +18,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 
 
-class Follow(db.Model):
-    """One follower of one item: a user, or an email address (confirmed by its link)."""
-
-    __tablename__ = "follows"
+class Subscriber:
+    """Who a follow or an alert is for: a user (confirmed by their login), or an email address confirmed by a
+    mailed link (double opt-in); the random nonce its confirmation and unsubscribe tokens are derived from."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254), default="")          # an address without an account
     email_hash: Mapped[str] = mapped_column(String(64), default="")     # app.mail.outbox.address_hash
@@ -32,8 +30,16 @@ class Follow(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     via: Mapped[str] = mapped_column(String(16), default="account")   # account | link | filing (follows.py)
-    # Random per follow; the confirmation and unsubscribe tokens are HMACs over it (never stored).
+    # Random per row; the confirmation and unsubscribe tokens are HMACs over it (never stored).
     nonce: Mapped[str] = mapped_column(String(32))
+
+
+class Follow(Subscriber, db.Model):
+    """One follower of one item."""
+
+    __tablename__ = "follows"
+
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id", ondelete="CASCADE"), index=True)
 
     __table_args__ = (
         Index("uq_follows_user", "signal_id", "user_id", unique=True, postgresql_where=text("user_id IS NOT NULL")),
@@ -75,22 +81,13 @@ class Message(db.Model):
                       Index("ix_messages_unread", "user_id", postgresql_where=text("read_at IS NULL")))
 
 
-class Alert(db.Model):
+class Alert(Subscriber, db.Model):
     """New public signals in an area — a district, a point and radius, or a polygon drawn on the map — optionally
     of some categories only; mailed at once (up to a daily cap, the rest in the digest) or in a daily digest at a
     local time. A user's, or an address's once it confirms the mailed link."""
 
     __tablename__ = "alerts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    email: Mapped[str] = mapped_column(String(254), default="")
-    email_hash: Mapped[str] = mapped_column(String(64), default="")
-    locale: Mapped[str] = mapped_column(String(5), default="bg")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    via: Mapped[str] = mapped_column(String(16), default="account")
-    nonce: Mapped[str] = mapped_column(String(32))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"))
     center: Mapped[WKBElement | None] = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
     radius_m: Mapped[int | None] = mapped_column(Integer)
