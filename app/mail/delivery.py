@@ -267,6 +267,8 @@ def deliver(delivery_id: int, session: SmtpSession | None = None) -> None:
         log.warning("outbox %s: SMTP unreachable (%s); will retry", delivery_id, type(exc).__name__)
         raise TemporaryFailure(delivery_id) from exc
     delivery.sent_at, delivery.smtp_reply = clock.now(), reply
+    if delivery.notice_id is not None and not delivery.required:     # a follower's mail: no proof to keep
+        delivery.body_text = delivery.body_html = ""
     db.session.commit()
     log.info("outbox %s: sent", delivery_id)
 

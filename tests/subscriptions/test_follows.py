@@ -284,3 +284,19 @@ def test_a_user_turns_mail_off_per_kind_and_keeps_the_messages_and_required_noti
     assert "registration notice" in listing and letter.number in listing
     assert db.session.scalar(select(func.count()).select_from(Delivery).where(
         Delivery.recipient == fan.email, Delivery.template == "registered")) == 1
+
+
+def test_a_followers_mail_keeps_no_body_once_sent(app, create_signal, create_user, smtp):
+    from app.mail import delivery
+
+    fan = create_user()
+    item = create_signal(Kind.problem)
+    staff = create_user(Role.staff, department=item.department)
+    follows.follow(item, fan)
+    change_status(item, Status.in_progress, staff)
+    db.session.commit()
+    _expand_all()
+    [row] = _follower_mails(fan.email)
+    delivery.deliver(row.id)
+    db.session.refresh(row)
+    assert row.sent_at is not None and row.body_text == "" and row.body_html == "" and row.subject
