@@ -2,10 +2,11 @@
 outbox row per (notice, address) and one cabinet message per (notice, user) — both unique, so a re-run or a
 second job adds nothing — and the rows are mailed by the delivery jobs. Who receives what is the access module's
 answer for each follower (and again at delivery: `withheld`): followers hear only of public history entries of
-items they may see; the filer, already told by a required notice, is not told twice; an address given with an
-anonymous filing gets no text anyone typed and at most the daily cap; staff's public replies go to addresses
-confirmed by their link and to users; an optional mail to an unverified address never takes the last of its daily
-places (kept for a required notice). Mail is rendered by the delivery job, never here."""
+items they may see, and only of what happened after they followed; the filer, already told by a required notice,
+is not told twice; nobody hears of their own doing; an address given with an anonymous filing gets no text anyone
+typed and at most the daily cap, and an optional mail never takes the last of its daily places (kept for a
+required notice); staff's public replies go to addresses confirmed by their link and to users. Mail is rendered by
+the delivery job, never here."""
 
 from __future__ import annotations
 
@@ -142,6 +143,8 @@ def _batch(notice: Notice, signal: Signal, update: Update | None, follows: list[
     rows, messages, limit = [], [], current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]
     for follow in follows:
         if not may_hear(follow, signal, update) or (notice.data.get("filer_told") and _is_filer(follow, signal)):
+            continue
+        if update is not None and follow.user_id and follow.user_id == update.author_id:   # their own doing
             continue
         user = _reader(follow)
         if user is not None:
