@@ -18,6 +18,7 @@ from app.mail.addresses import optional_email
 from app.unit_of_work import unit_of_work
 from app.web.errors import error_response
 from app.web.fields import CleanForm, Visible, whole_number
+from signals import access
 from signals.access import Reader
 from signals.gate import item_route
 from signals.models import Signal
@@ -120,9 +121,9 @@ def unsubscribe():
 @login_required
 def mine():
     """The items the user follows, newest follow first, with a button to stop following each."""
-    rows = db.session.execute(select(Follow, Signal).join(Signal, Signal.id == Follow.signal_id)
-                              .where(Follow.user_id == current_user.id).order_by(Follow.created_at.desc())
-                              .limit(500)).all()
+    rows = [(follow, signal, access.can(current_user, "view", signal)) for follow, signal in db.session.execute(
+        select(Follow, Signal).join(Signal, Signal.id == Follow.signal_id).where(Follow.user_id == current_user.id)
+        .order_by(Follow.created_at.desc()).limit(500))]
     return render_template("subscriptions/mine.html", rows=rows, form=CleanForm(),
                            my_alerts=alerts.of_user(current_user)), 200, NO_STORE
 
@@ -135,9 +136,10 @@ def stop(follow_id: int):
     if found is None or found.user_id != current_user.id:
         flash(_("Nothing changed: please try again."))
         return redirect(url_for(".mine"), 303)
+    number = db.session.get(Signal, found.signal_id).number
     with unit_of_work():
         follows.unfollow(found, current_user)
-    flash(_("You no longer follow %(number)s.", number=db.session.get(Signal, found.signal_id).number), "ok")
+    flash(_("You no longer follow %(number)s.", number=number), "ok")
     return redirect(url_for(".mine"), 303)
 
 

@@ -67,7 +67,12 @@ def test_a_user_follows_at_once_finds_it_in_my_subscriptions_and_stops(app, crea
     mine = client.get("/my/subscriptions").get_data(as_text=True)
     assert item.number in mine and "Stop following" in mine
     follow = db.session.scalar(select(Follow).where(Follow.user_id == user.id))
-    client.post(f"/my/subscriptions/{follow.id}/delete", data={"csrf_token": form_token(client, "/my/subscriptions")})
+    moderation.hide(item, HiddenReason.offensive, None)                 # hidden: its title is no longer listed
+    db.session.commit()
+    assert "no longer shown to the public" in client.get("/my/subscriptions").get_data(as_text=True)
+    stopped = client.post(f"/my/subscriptions/{follow.id}/delete",
+                          data={"csrf_token": form_token(client, "/my/subscriptions")}, follow_redirects=True)
+    assert stopped.status_code == 200 and f"You no longer follow {item.number}." in stopped.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Follow).where(Follow.user_id == user.id)) == 0
 
 
