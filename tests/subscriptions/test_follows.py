@@ -40,6 +40,16 @@ def smtp(app, smtp_server, monkeypatch):
     return deliver
 
 
+@pytest.fixture
+def followed(create_signal, create_user):
+    """A public problem, a staff member of its department, and a user (reading English) who follows it."""
+    fan = create_user(locale="en")
+    item = create_signal(Kind.problem)
+    staff = create_user(Role.staff, department=item.department)
+    follows.follow(item, fan)
+    return item, staff, fan
+
+
 def _expand_all() -> None:
     for notice_id in db.session.scalars(select(Notice.id).where(Notice.expanded_at.is_(None))).all():
         fanout.expand(notice_id)
@@ -192,12 +202,8 @@ def test_the_filer_follows_from_registration(app, create_signal, create_user):
     assert by_address.email == "anon@example.org" and by_address.via == follows.FILING
 
 
-def test_a_followers_messages_count_in_the_header_and_are_read_on_opening(app, create_signal, create_user,
-                                                                          login_as):
-    fan = create_user(locale="en")
-    item = create_signal(Kind.problem)
-    staff = create_user(Role.staff, department=item.department)
-    follows.follow(item, fan)
+def test_a_followers_messages_count_in_the_header_and_are_read_on_opening(app, followed, create_user, login_as):
+    item, staff, fan = followed
     change_status(item, Status.in_progress, staff)
     db.session.commit()
     _expand_all()
@@ -264,12 +270,9 @@ def test_an_optional_mail_never_takes_the_last_daily_place_of_an_anonymous_filer
     assert mails == ["registered", "reply", "fix_question"]
 
 
-def test_a_user_turns_mail_off_per_kind_and_keeps_the_messages_and_required_notices(app, create_signal, create_user,
+def test_a_user_turns_mail_off_per_kind_and_keeps_the_messages_and_required_notices(app, followed, create_signal,
                                                                                     login_as):
-    fan = create_user(locale="en")
-    item = create_signal(Kind.problem)
-    staff = create_user(Role.staff, department=item.department)
-    follows.follow(item, fan)
+    item, staff, fan = followed
     db.session.commit()
     client = login_as(fan)
     client.set_cookie("lang", "en")
@@ -291,13 +294,10 @@ def test_a_user_turns_mail_off_per_kind_and_keeps_the_messages_and_required_noti
         Delivery.recipient == fan.email, Delivery.template == "registered")) == 1
 
 
-def test_a_followers_mail_keeps_no_body_once_sent(app, create_signal, create_user, smtp):
+def test_a_followers_mail_keeps_no_body_once_sent(app, followed, smtp):
     from app.mail import delivery
 
-    fan = create_user()
-    item = create_signal(Kind.problem)
-    staff = create_user(Role.staff, department=item.department)
-    follows.follow(item, fan)
+    item, staff, fan = followed
     change_status(item, Status.in_progress, staff)
     db.session.commit()
     _expand_all()
