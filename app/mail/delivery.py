@@ -219,6 +219,10 @@ def deliver_many(delivery_ids: list[int]) -> None:
     """Send up to BATCH outbox rows over one SMTP connection, each as `deliver` would; a row that fails for now
     stays for the relay, and a lost connection ends the batch (the rest wait for the relay too)."""
     session, temporary = SmtpSession(), []
+    # What the rows share (a notice, its item, the followers) is read once for the batch, not again after each
+    # row's commit: a change made meanwhile is seen by the next batch, seconds later.
+    orm, expiring = db.session(), db.session().expire_on_commit
+    orm.expire_on_commit = False
     try:
         for delivery_id in delivery_ids[:BATCH]:
             try:
@@ -228,6 +232,7 @@ def deliver_many(delivery_ids: list[int]) -> None:
                 if session.server is None:
                     break
     finally:
+        orm.expire_on_commit = expiring
         session.close()
     if temporary:
         raise TemporaryFailure(temporary[0])
