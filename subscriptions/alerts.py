@@ -18,14 +18,13 @@ from app import audit, clock
 from app.accounts.models import User
 from app.extensions import db
 from app.mail import outbox
-from app.mail.addresses import InvalidAddress, normalize
 from app.mail.models import Delivery
 from geo.models import Area
 from signals import access
 from signals.models import Signal
 from signals.services.errors import InvalidInput
-from subscriptions import areas, mailrows, tokens
-from subscriptions.follows import LINK, FollowLimited
+from subscriptions import areas, follows, mailrows, tokens
+from subscriptions.follows import LINK
 from subscriptions.models import Alert, AlertEntry, Notice
 
 MODES = ("immediate", "digest")
@@ -42,12 +41,8 @@ def create(choice: areas.AreaChoice, categories: list[str], mode: str, digest_mi
     if user is not None:
         alert = Alert(user_id=user.id, locale=user.locale or "bg", confirmed_at=clock.now(), via="account", **fields)
     else:
-        try:
-            address = normalize(email)
-        except InvalidAddress:
-            raise InvalidInput("address") from None
-        if outbox.sent_today(address) >= current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
-            raise FollowLimited("daily limit")
+        address = follows.sendable(email)
+        follows.within_daily_cap(address)
         alert = Alert(email=address, email_hash=outbox.address_hash(address), locale=locale, via=LINK, **fields)
     db.session.add(alert)
     db.session.flush()

@@ -55,21 +55,31 @@ def follow(signal: Signal, user: User) -> Follow:
     return followed
 
 
+def sendable(address: str) -> str:
+    """An address a follow or an alert is asked for, as we send to it; InvalidInput when we cannot."""
+    try:
+        return normalize(address)
+    except InvalidAddress:
+        raise InvalidInput("not an address we can send to") from None
+
+
+def within_daily_cap(address: str) -> None:
+    """FollowLimited when the address already had as many mails today as an unverified address may."""
+    if outbox.sent_today(address) >= current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
+        raise FollowLimited("daily limit")
+
+
 def follow_by_email(signal: Signal, address: str, locale: str) -> Follow:
     """An address asks to follow a public item: a follow waiting for its confirmation, and the confirmation mail
     (again for a follow still waiting; nothing new for one confirmed). Refused beyond the address's daily cap."""
     if not access.is_public(signal):
         raise NotAllowed("only a public item is followed by address")
-    try:
-        email = normalize(address)
-    except InvalidAddress:
-        raise InvalidInput("not an address we can send to") from None
+    email = sendable(address)
     existing = db.session.scalar(select(Follow).where(Follow.signal_id == signal.id, Follow.user_id.is_(None),
                                                       Follow.email_hash == outbox.address_hash(email)))
     if existing is not None and existing.confirmed_at is not None:
         return existing
-    if outbox.sent_today(email) >= current_app.config["MAIL_DAILY_LIMIT_PER_ADDRESS"]:
-        raise FollowLimited("daily limit")
+    within_daily_cap(email)
     followed = existing or _new(signal, email=email, email_hash=outbox.address_hash(email), locale=locale,
                                 via=LINK)
     if not blocklist.is_blocked(email):
