@@ -28,6 +28,7 @@ from subscriptions.follows import LINK
 from subscriptions.models import Alert, AlertEntry, Notice
 
 MODES = ("immediate", "digest")
+UNSUBSCRIBE = f"/alerts/unsubscribe?{tokens.PLACEHOLDER}"     # the alert and its token, filled in at delivery
 
 
 def create(choice: areas.AreaChoice, categories: list[str], mode: str, digest_minute: int, *,
@@ -48,7 +49,7 @@ def create(choice: areas.AreaChoice, categories: list[str], mode: str, digest_mi
     db.session.flush()
     if user is None:
         outbox.add(alert.email, "alert/confirm", {"alert_id": alert.id, "token_purpose": tokens.CONFIRM,
-                                                  "link": f"/alerts/confirm?a={alert.id}&t={tokens.PLACEHOLDER}"},
+                                                  "link": f"/alerts/confirm?{tokens.PLACEHOLDER}"},
                    locale=locale, unverified=True)
     audit.record(user.id if user else None, "alert", "alert", alert.id)
     return alert
@@ -94,7 +95,7 @@ def write_batch(notice: Notice, signal: Signal, batch: list[Alert]) -> list[int]
                    "district": signal.area.text("name", locale) if signal.area else "", "alert_id": alert.id,
                    "token_purpose": tokens.UNSUBSCRIBE}
         rows.append(mailrows.row(notice.id, signal.id, _address(alert), locale, "alert/new", context,
-                                 unverified=False, unsubscribe=_unsubscribe(alert)))
+                                 unverified=False, unsubscribe=UNSUBSCRIBE))
     if entries:
         db.session.execute(insert(AlertEntry).values(entries).on_conflict_do_nothing())
     return mailrows.write(rows, messages)
@@ -134,8 +135,8 @@ def send_digests() -> int:
         if numbers:
             outbox.add(_address(alert), "alert/digest", {"numbers": numbers, "alert_id": alert.id,
                                                          "token_purpose": tokens.UNSUBSCRIBE, "link": "/",
-                                                         "unsubscribe": _unsubscribe(alert)},
-                       locale=alert.locale, headers=_headers(alert))
+                                                         "unsubscribe": UNSUBSCRIBE},
+                       locale=alert.locale, headers=_headers())
             sent += 1
         for entry in entries:
             entry.sent_at = now
@@ -153,13 +154,9 @@ def _address(alert: Alert) -> str:
     return db.session.get(User, alert.user_id).email if alert.user_id else alert.email
 
 
-def _unsubscribe(alert: Alert) -> str:
-    return f"/alerts/unsubscribe?a={alert.id}&t={tokens.PLACEHOLDER}"
-
-
-def _headers(alert: Alert) -> dict:
+def _headers() -> dict:
     base = current_app.config["PUBLIC_BASE_URL"]
-    return {"List-Unsubscribe": f"<{base}{_unsubscribe(alert)}>",
+    return {"List-Unsubscribe": f"<{base}{UNSUBSCRIBE}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 

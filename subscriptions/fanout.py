@@ -158,7 +158,7 @@ def _batch(notice: Notice, signal: Signal, update: Update | None, follows: list[
             continue
         rows.append(mailrows.row(notice.id, signal.id, address, follow.locale, "follow/update",
                                  _context(notice, signal, update, follow), unverified=follow.via == FILING,
-                                 unsubscribe=f"/subscriptions/unsubscribe?f={follow.id}&t={tokens.PLACEHOLDER}"))
+                                 unsubscribe=f"/subscriptions/unsubscribe?{tokens.PLACEHOLDER}"))
     return mailrows.write(rows, messages)
 
 

@@ -85,7 +85,7 @@ def follow_by_email(signal: Signal, address: str, locale: str) -> Follow:
     if not blocklist.is_blocked(email):
         outbox.add(email, "follow/confirm", {"number": signal.number, "follow_id": followed.id,
                                              "token_purpose": tokens.CONFIRM,
-                                             "link": f"/subscriptions/confirm?f={followed.id}&t={tokens.PLACEHOLDER}"},
+                                             "link": f"/subscriptions/confirm?{tokens.PLACEHOLDER}"},
                    locale=locale, unverified=True, signal_id=signal.id)
     audit.record(None, "follow_requested", "signal", signal.id)
     return followed

@@ -29,13 +29,15 @@ def row(notice_id: int, signal_id: int, address: str, locale: str, template: str
 
 def write(rows: list[dict], messages: list[dict]) -> list[int]:
     """Insert the rows and messages that are not there yet; the ids of the new outbox rows."""
+    # One statement compiled once (and cached), its rows sent as multi-row VALUES pages ("insertmanyvalues"): a
+    # statement with the rows inlined as literals was compiled anew for every batch, 0.5 s for 500 rows.
     if messages:
-        db.session.execute(insert(Message).values(messages).on_conflict_do_nothing())
+        db.session.connection().execute(insert(Message.__table__).on_conflict_do_nothing(), messages)
     if not rows:
         return []
-    statement = insert(Delivery).values(rows).on_conflict_do_nothing(
+    statement = insert(Delivery.__table__).on_conflict_do_nothing(
         index_elements=["notice_id", "recipient_hash"], index_where=Delivery.notice_id.is_not(None))
-    return list(db.session.scalars(statement.returning(Delivery.id)))
+    return list(db.session.connection().execute(statement.returning(Delivery.id), rows).scalars())
 
 
 def opted_out(user_id: int, kind: str) -> bool:

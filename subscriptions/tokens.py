@@ -2,8 +2,10 @@
 Each is an HMAC over its purpose, the table, the row's id and its random nonce, with FILER_TOKEN_KEY (a key kept
 apart from the session's): derived when a mail is sent, never stored, single-purpose, never a key to any item.
 
-Stored mail bodies and headers hold PLACEHOLDER; the delivery job fills in the token of the purpose the row's
-context names (app.mail.delivery, through the resolver registered in app.extensions["follow_token_for"]).
+Stored mail bodies and headers hold PLACEHOLDER where a link's query goes; the delivery job fills in the query that
+names the follow or alert and carries its token for the purpose the row's context names (app.mail.delivery, through
+the resolver registered in app.extensions["follow_token_for"]): `f=ID&t=TOKEN` or `a=ID&t=TOKEN`. The stored link is
+the same for every recipient of a notice, so the delivery job renders a notice's mail once per language.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import hmac
 
 from flask import current_app
 
-from app.mail.delivery import FOLLOW_TOKEN_PLACEHOLDER as PLACEHOLDER  # noqa: F401 (one source)
+from app.mail.delivery import FOLLOW_QUERY_PLACEHOLDER as PLACEHOLDER  # noqa: F401 (one source)
 from app.extensions import db
 from subscriptions.models import Alert, Follow
 
@@ -30,11 +32,13 @@ def derive(row: Follow | Alert, purpose: str) -> str:
 
 def for_mail(context: dict) -> str | None:
     """The resolver the delivery job calls with a row's context (follow_id or alert_id, and token_purpose): the
-    token, None when the follow or alert is gone."""
+    link's query (`f=ID&t=TOKEN` or `a=ID&t=TOKEN`), None when the follow or alert is gone."""
     purpose = context.get("token_purpose", UNSUBSCRIBE)
     row = db.session.get(Follow, context["follow_id"]) if context.get("follow_id") else \
         db.session.get(Alert, context["alert_id"]) if context.get("alert_id") else None
-    return derive(row, purpose) if row is not None and purpose in (CONFIRM, UNSUBSCRIBE) else None
+    if row is None or purpose not in (CONFIRM, UNSUBSCRIBE):
+        return None
+    return f"{'f' if isinstance(row, Follow) else 'a'}={row.id}&t={derive(row, purpose)}"
 
 
 def matches(row: Follow | Alert | None, purpose: str, token: str | None) -> bool:

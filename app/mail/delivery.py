@@ -6,16 +6,17 @@ import logging
 import re
 import smtplib
 import ssl
-from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
+from markupsafe import escape
+from sqlalchemy import event, select
 
 from app import clock
 from app.extensions import db
+from app.mail import mime
 from app.mail.addresses import needs_smtputf8
 from app.mail.models import Delivery
 from app.mail.outbox import render
@@ -43,24 +44,26 @@ FILER_TOKEN_PLACEHOLDER = "[[filer-token]]"
 # Where an account link's token goes (confirmation, reset); the row's context names the token's id. See
 # app.accounts.links.
 ACCOUNT_TOKEN_PLACEHOLDER = "[[account-token]]"
-# Where a follow's or an alert's token goes (bodies and the List-Unsubscribe header); the row's context names the
-# follow or alert and the token's purpose (confirm or unsubscribe). See subscriptions.tokens.
-FOLLOW_TOKEN_PLACEHOLDER = "[[follow-token]]"
+# Where the query of a follow's or an alert's link goes (bodies and the List-Unsubscribe header): it names the follow
+# or alert and carries its token for the purpose the row's context names (confirm or unsubscribe), so the stored link
+# is the same for every follower of a notice. See subscriptions.tokens.
+FOLLOW_QUERY_PLACEHOLDER = "[[follow-query]]"
 
 
-def _follow_token(delivery: Delivery) -> str:
+def _follow_query(delivery: Delivery) -> str:
     resolve = current_app.extensions.get("follow_token_for")
     return (resolve(delivery.context or {}) if resolve else None) or ""
 
 
-def bodies(delivery: Delivery) -> tuple[str, str]:
+def bodies(delivery: Delivery, rendered: dict | None = None) -> tuple[str, str]:
     """The text and HTML bodies as sent (rendered first if needed): the filer's token filled in now, so no stored
     body ever holds it.
 
     The token comes from the resolver the app registers (app.extensions["filer_token_for"]: the
-    registry sits above the mail layer). Without a token the link keeps only the item's address.
+    registry sits above the mail layer). Without a token the link keeps only the item's address. `rendered` is a
+    delivery batch's cache of rendered mails (app.mail.outbox.render).
     """
-    text, html = render(delivery).body_text, delivery.body_html
+    text, html = render(delivery, rendered).body_text, delivery.body_html
     if delivery.filer_link:
         resolve = current_app.extensions.get("filer_token_for")
         token = resolve(delivery.signal_id) if resolve and delivery.signal_id else None
@@ -72,17 +75,18 @@ def bodies(delivery: Delivery) -> tuple[str, str]:
         resolve = current_app.extensions.get("account_token_for")
         token = (resolve(token_id) if resolve else None) or ""
         text, html = text.replace(ACCOUNT_TOKEN_PLACEHOLDER, token), html.replace(ACCOUNT_TOKEN_PLACEHOLDER, token)
-    if FOLLOW_TOKEN_PLACEHOLDER in text or FOLLOW_TOKEN_PLACEHOLDER in html:
-        token = _follow_token(delivery)
-        text, html = text.replace(FOLLOW_TOKEN_PLACEHOLDER, token), html.replace(FOLLOW_TOKEN_PLACEHOLDER, token)
+    if FOLLOW_QUERY_PLACEHOLDER in text or FOLLOW_QUERY_PLACEHOLDER in html:
+        query = _follow_query(delivery)
+        text = text.replace(FOLLOW_QUERY_PLACEHOLDER, query)
+        html = html.replace(FOLLOW_QUERY_PLACEHOLDER, escape(query))
     return text, html
 
 
-def build_message(delivery: Delivery) -> EmailMessage:
+def build_message(delivery: Delivery, rendered: dict | None = None) -> EmailMessage:
     """The MIME message of an outbox row (rendered now if it was not yet): text plus HTML, auto-submitted."""
-    render(delivery)
+    render(delivery, rendered)
     cfg = current_app.config
-    message = EmailMessage()
+    message = EmailMessage(policy=mime.BUILD)
     message["From"] = cfg["MAIL_FROM"]
     message["To"] = delivery.recipient
     if cfg["MAIL_REPLY_TO"]:
@@ -93,9 +97,9 @@ def build_message(delivery: Delivery) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = delivery.locale
     for name, value in (delivery.headers or {}).items():
-        message[name] = value.replace(FOLLOW_TOKEN_PLACEHOLDER, _follow_token(delivery)) \
-            if FOLLOW_TOKEN_PLACEHOLDER in value else value
-    text, html = bodies(delivery)
+        message[name] = value.replace(FOLLOW_QUERY_PLACEHOLDER, _follow_query(delivery)) \
+            if FOLLOW_QUERY_PLACEHOLDER in value else value
+    text, html = bodies(delivery, rendered)
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
@@ -117,12 +121,15 @@ def _smtp() -> smtplib.SMTP:
     return server
 
 
-def wire_bytes(message: EmailMessage) -> tuple[bytes, bool]:
-    """The message as sent, CRLF line ends, and whether it needs SMTPUTF8; PermanentFailure if it cannot be encoded."""
+def wire_bytes(message: EmailMessage, *, eight_bit: bool = True) -> tuple[bytes, bool]:
+    """The message as sent, CRLF line ends, and whether it needs SMTPUTF8; PermanentFailure if it cannot be encoded.
+
+    eight_bit: the server takes 8-bit bodies (8BITMIME); without it, text that is not ASCII goes base64-encoded.
+    """
     sender, recipient = parseaddr(message["From"])[1], parseaddr(message["To"])[1]
     utf8 = needs_smtputf8(sender) or needs_smtputf8(recipient)
     try:
-        return message.as_bytes(policy=(policy.SMTPUTF8 if utf8 else message.policy).clone(linesep="\r\n")), utf8
+        return message.as_bytes(policy=mime.WIRE[(utf8, eight_bit or utf8)]), utf8
     except (UnicodeError, ValueError, TypeError) as exc:
         raise PermanentFailure(f"the message cannot be encoded ({type(exc).__name__})") from exc
 
@@ -191,15 +198,18 @@ def dkim_signed(payload: bytes) -> bytes:
 
 def _transaction(server: smtplib.SMTP, message: EmailMessage) -> str:
     """One mail transaction on an open connection: MAIL, RCPT, DATA; the final reply."""
-    payload, utf8 = wire_bytes(message)
+    server.ehlo_or_helo_if_needed()
+    eight_bit = server.has_extn("8bitmime")
+    payload, utf8 = wire_bytes(message, eight_bit=eight_bit)
     payload = dkim_signed(payload)
     sender, recipient = parseaddr(message["From"])[1], parseaddr(message["To"])[1]
-    server.ehlo_or_helo_if_needed()
     options = []
     if utf8:
         if not server.has_extn("smtputf8"):
             raise PermanentFailure("the mail server does not offer SMTPUTF8, which this address needs")
         options = ["SMTPUTF8", "BODY=8BITMIME"]
+    elif not payload.isascii():            # 8-bit text (Cyrillic) is declared, as RFC 6152 asks
+        options = ["BODY=8BITMIME"]
     code, text = server.mail(sender, options)
     if code != 250:
         raise smtplib.SMTPSenderRefused(code, text, sender)
@@ -218,27 +228,34 @@ BATCH = 200     # outbox rows per delivery job, sent over one SMTP connection
 def deliver_many(delivery_ids: list[int]) -> None:
     """Send up to BATCH outbox rows over one SMTP connection, each as `deliver` would; a row that fails for now
     stays for the relay, and a lost connection ends the batch (the rest wait for the relay too)."""
-    session, temporary = SmtpSession(), []
-    # What the rows share (a notice, its item, the followers) is read once for the batch, not again after each
-    # row's commit: a change made meanwhile is seen by the next batch, seconds later.
+    session, temporary, rendered, kept = SmtpSession(), [], {}, []
+    # What the rows share (a notice, its item, the followers) is read once for the batch and kept (the session's
+    # identity map holds rows only while something else does), not again after each row's commit: a change made
+    # meanwhile is seen by the next batch, seconds later. Rows of one mail in one language are rendered once.
     orm, expiring = db.session(), db.session().expire_on_commit
     orm.expire_on_commit = False
+
+    def keep(_session, instance):
+        kept.append(instance)
+
+    event.listen(orm, "loaded_as_persistent", keep)
     try:
         for delivery_id in delivery_ids[:BATCH]:
             try:
-                deliver(delivery_id, session)
+                deliver(delivery_id, session, rendered)
             except TemporaryFailure:
                 temporary.append(delivery_id)
                 if session.server is None:
                     break
     finally:
+        event.remove(orm, "loaded_as_persistent", keep)
         orm.expire_on_commit = expiring
         session.close()
     if temporary:
         raise TemporaryFailure(temporary[0])
 
 
-def deliver(delivery_id: int, session: SmtpSession | None = None) -> None:
+def deliver(delivery_id: int, session: SmtpSession | None = None, rendered: dict | None = None) -> None:
     """Send one outbox row; a second run after success does nothing (at-least-once overall).
 
     The attempt is counted whatever happens. 4xx and an unreachable server are retried;
@@ -251,11 +268,12 @@ def deliver(delivery_id: int, session: SmtpSession | None = None) -> None:
         return
     delivery.attempts += 1
     veto = current_app.extensions.get("mail_withheld")        # e.g. a follower who may no longer see the item
-    reason = veto(delivery) if veto and delivery.notice_id else None
+    with db.session.no_autoflush:       # it only reads: the attempt is written with the outcome, in one statement
+        reason = veto(delivery) if veto and delivery.notice_id else None
     if reason:
         return _fail(delivery, reason)
     try:
-        message = build_message(delivery)
+        message = build_message(delivery, rendered)
         reply = session.send(message) if session is not None else send(message)
     except PermanentFailure as exc:
         return _fail(delivery, str(exc))

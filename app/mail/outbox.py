@@ -8,6 +8,7 @@ web request.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date, datetime
 
@@ -90,11 +91,27 @@ def add(recipient: str, template: str, context: dict, *, locale: str = "bg", req
     return delivery
 
 
-def render(delivery: Delivery) -> Delivery:
-    """Render the mail of a row once (subject, text, HTML in its locale) and keep them as the proof of notice."""
+# Context keys that name whose token a resolver fills in at delivery (app.mail.delivery): templates never read them
+# (tests/mail/test_render_cache.py), so rows that differ only in them render alike.
+RECIPIENT_KEYS = frozenset({"follow_id", "alert_id", "account_token_id"})
+
+
+def render(delivery: Delivery, rendered: dict | None = None) -> Delivery:
+    """Render the mail of a row once (subject, text, HTML in its locale) and keep them as the proof of notice.
+
+    `rendered`, a delivery batch's cache: rows of one template, locale and context (but for RECIPIENT_KEYS), e.g. a
+    notice's mails to its followers, are rendered once.
+    """
     if delivery.rendered_at is None:
-        delivery.subject, delivery.body_text, delivery.body_html = render_mail(
-            delivery.template, _decode(delivery.context or {}), delivery.locale)
+        context = delivery.context or {}
+        key = (delivery.template, delivery.locale,
+               json.dumps({k: v for k, v in context.items() if k not in RECIPIENT_KEYS}, sort_keys=True))
+        parts = rendered.get(key) if rendered is not None else None
+        if parts is None:
+            parts = render_mail(delivery.template, _decode(context), delivery.locale)
+            if rendered is not None:
+                rendered[key] = parts
+        delivery.subject, delivery.body_text, delivery.body_html = parts
         delivery.rendered_at = clock.now()
     return delivery
 
