@@ -22,6 +22,7 @@ from app.mail.models import Delivery
 from geo.models import Area
 from signals import access
 from signals.models import Signal
+from signals.services import blocklist
 from signals.services.errors import InvalidInput
 from subscriptions import areas, follows, mailrows, tokens
 from subscriptions.follows import LINK
@@ -47,7 +48,7 @@ def create(choice: areas.AreaChoice, categories: list[str], mode: str, digest_mi
         alert = Alert(email=address, email_hash=outbox.address_hash(address), locale=locale, via=LINK, **fields)
     db.session.add(alert)
     db.session.flush()
-    if user is None:
+    if user is None and not blocklist.is_blocked(alert.email):       # as a follow's: no mail, nothing said
         outbox.add(alert.email, "alert/confirm", {"alert_id": alert.id, "token_purpose": tokens.CONFIRM,
                                                   "link": f"/alerts/confirm?{tokens.PLACEHOLDER}"},
                    locale=locale, unverified=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.dialects.postgresql import insert
 
 from app import audit, clock
 from app.accounts.models import User
@@ -32,10 +33,17 @@ class FollowLimited(InvalidInput):
 
 
 def _new(signal: Signal, **fields) -> Follow:
-    follow = Follow(signal_id=signal.id, created_at=clock.now(), nonce=secrets.token_hex(16), **fields)
-    db.session.add(follow)
-    db.session.flush()
-    return follow
+    """A new follow, or the one a second request for the same follow made a moment before: the unique indexes
+    decide (two clicks at once used to meet them as an IntegrityError)."""
+    by_user = fields.get("user_id") is not None
+    statement = insert(Follow).values(signal_id=signal.id, created_at=clock.now(), nonce=secrets.token_hex(16),
+                                      **fields).on_conflict_do_nothing(
+        index_elements=["signal_id", "user_id" if by_user else "email_hash"],
+        index_where=Follow.user_id.is_not(None) if by_user else Follow.user_id.is_(None))
+    db.session.execute(statement)
+    same = Follow.user_id == fields["user_id"] if by_user else \
+        and_(Follow.user_id.is_(None), Follow.email_hash == fields["email_hash"])
+    return db.session.scalar(select(Follow).where(Follow.signal_id == signal.id, same))
 
 
 def of_user(signal: Signal, user: User) -> Follow | None:

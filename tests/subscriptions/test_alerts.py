@@ -1,6 +1,6 @@
 """Area and category alerts on real PostGIS and Sofia's districts: a district, a radius or a drawn polygon catches a
 new public signal inside it and not one outside; categories narrow it; bad areas are refused at the field; an
-address's alert sends nothing before it is confirmed; the immediate cap sends the rest to the digest; a digest set
+address's alert sends nothing before it is confirmed, and a blocked address gets no confirmation at all; the immediate cap sends the rest to the digest; a digest set
 for 07:00 goes at 07:00 on the days the clocks change, and one set for 03:30 goes once on each of them."""
 
 from __future__ import annotations
@@ -119,6 +119,26 @@ def test_an_address_alert_sends_nothing_until_confirmed(app, create_signal):
     db.session.commit()
     _expand()
     assert len(_alert_mails("walker@example.org")) == 1
+
+
+def test_a_blocked_address_gets_no_confirmation_of_an_alert_or_a_follow_and_is_told_nothing(app, create_signal):
+    from signals.services import blocklist
+
+    item = create_signal(Kind.problem, point=CENTRE)
+    blocklist.block("@spam.example", "wave", None)
+    db.session.commit()
+    visitor = app.test_client()
+    visitor.set_cookie("lang", "en")
+    done = visitor.post("/alerts/new", data={"csrf_token": form_token(visitor, "/alerts/new"),
+                                             "lat": "42,6945", "lon": "23,3265", "radius": "800", "mode": "immediate",
+                                             "digest_hour": "7", "email": "bot@spam.example"})
+    followed = visitor.post(f"/signals/{item.number}/follow",
+                            data={"csrf_token": form_token(visitor, f"/signals/{item.number}/follow"),
+                                  "email": "bot@spam.example"})
+    assert "Check your mail" in done.get_data(as_text=True)               # the same answer as anyone gets
+    assert "Check your mail" in followed.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Delivery)
+                             .where(Delivery.recipient == "bot@spam.example")) == 0
 
 
 def test_beyond_the_daily_cap_new_signals_wait_for_the_digest(app, create_signal, create_user, monkeypatch):

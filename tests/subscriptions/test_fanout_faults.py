@@ -1,7 +1,7 @@
 """A worker killed during a fan-out: the real worker (app.worker.AppWorker) expands a notice to 1,500 followers and
 is killed with SIGKILL between its batches; the relay's pass queues the notice again and a fresh worker finishes
 it. Every follower gets exactly one outbox row, and at the SMTP server no follower lacks a mail and at most the
-batch in flight arrives twice."""
+batch in flight arrives twice. Two requests to follow at the same moment make one follow, not an error."""
 
 from __future__ import annotations
 
@@ -70,3 +70,39 @@ def test_a_worker_killed_mid_fan_out_leaves_nobody_without_a_mail(test_config, c
         missing = FOLLOWERS - len(per_address)
         twice = sum(n - 1 for n in per_address.values())
         assert missing == 0 and twice <= fanout.BATCH, (missing, twice)
+
+
+def test_two_requests_to_follow_at_once_make_one_follow(committed_category):
+    """The second request's insert waits on the first's uncommitted row and then finds it: one follow, no error."""
+    import threading
+
+    from app.accounts.models import User
+    from subscriptions import follows
+    from subscriptions.models import Follow
+
+    number, _ = file_with_email(committed_category)
+    item = db.session.scalar(select(Signal).where(Signal.number == number))
+    fan = User(email="fan@example.org", locale="bg", password_hash="", confirmed_at=clock.now())
+    db.session.add(fan)
+    db.session.commit()
+    inserted, release, engine, ids = threading.Event(), threading.Event(), db.engine, {"s": item.id, "u": fan.id}
+
+    def first_request():
+        with engine.connect() as other:
+            other.execute(text("INSERT INTO follows (signal_id, user_id, email, email_hash, locale, created_at, "
+                               "confirmed_at, via, nonce) VALUES (:s, :u, '', '', 'bg', now(), now(), 'account', 'n')"),
+                          ids)
+            inserted.set()
+            release.wait(10)
+            other.commit()
+
+    thread = threading.Thread(target=first_request)
+    thread.start()
+    assert inserted.wait(10)
+    threading.Timer(0.5, release.set).start()             # commits while our insert waits on its row
+    followed = follows.follow(item, fan)
+    db.session.commit()
+    thread.join(10)
+    assert followed is not None and followed.user_id == fan.id
+    assert db.session.scalar(select(func.count()).select_from(Follow).where(Follow.signal_id == item.id,
+                                                                           Follow.user_id == fan.id)) == 1
