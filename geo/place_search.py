@@ -129,7 +129,8 @@ def _hit(row, locale: str) -> Hit:
 
 def find(ref: str | None, locale: str) -> Hit | None:
     """The place a `ref` (d<id> or p<id>) names, as a hit; None for anything else."""
-    if not ref or len(ref) > 11 or ref[0] not in _FIND or not ref[1:].isdigit() or int(ref[1:]) >= 2**31:
+    if not ref or len(ref) > 11 or ref[0] not in _FIND or not ref[1:].isascii() \
+            or not ref[1:].isdigit() or int(ref[1:]) >= 2**31:
         return None
     row = db.session.execute(_FIND[ref[0]], {"id": int(ref[1:])}).first()
     return _hit(row, locale) if row is not None else None

@@ -21,6 +21,7 @@ from app import clock, site_settings
 from app.departments.models import Category
 from app.extensions import db
 from app.kinds import PUBLIC_KINDS, Kind
+from app.web.fields import whole_number
 from signals import access, map_cells, workflow
 from signals.map_cells import LEVELS, MapCell
 from signals.models import Signal
@@ -125,9 +126,10 @@ def points(window: Window) -> str:
 
 def level_of(raw: str | None) -> int:
     """A grid level, 0 (city) to 3 (blocks)."""
-    if raw is None or not raw.isdigit() or int(raw) >= len(LEVELS):
+    level = whole_number(raw, 0, len(LEVELS) - 1)
+    if level is None:
         raise BadQuery("bad_level", f"level must be 0 to {len(LEVELS) - 1}")
-    return int(raw)
+    return level
 
 
 def cells_statement(*, category: bool, status: bool, boxed: bool):

@@ -16,7 +16,7 @@ from app import clock
 from app.extensions import db
 from app.localized import current_locale
 from app.web.fields import CleanForm, whole_number
-from signals import labels, workflow
+from signals import access, labels, workflow
 from signals.models import Signal
 from signals.workflow import Status
 from subscriptions.models import MailOptOut, Message, Notice
@@ -29,13 +29,14 @@ PAGE = 20
 @bp.get("/my/messages")
 @login_required
 def messages():
-    """The user's messages, 20 a page, the unread marked."""
+    """The user's messages, 20 a page, the unread marked; an item's title only while the user may see it."""
     page = whole_number(request.args.get("page"), 1, 10_000) or 1
     query = (select(Message, Notice, Signal).join(Notice, Notice.id == Message.notice_id)
              .join(Signal, Signal.id == Notice.signal_id).where(Message.user_id == current_user.id))
     total = db.session.scalar(select(func.count()).select_from(Message).where(Message.user_id == current_user.id))
-    rows = db.session.execute(query.order_by(Message.created_at.desc(), Message.id.desc())
-                              .offset((page - 1) * PAGE).limit(PAGE)).all()
+    rows = [(message, notice, signal, access.can(current_user, "view", signal)) for message, notice, signal in
+            db.session.execute(query.order_by(Message.created_at.desc(), Message.id.desc())
+                               .offset((page - 1) * PAGE).limit(PAGE))]
     off = set(db.session.scalars(select(MailOptOut.kind).where(MailOptOut.user_id == current_user.id)))
     form = PreferencesForm(data={"mail": [kind for kind in OPTIONAL if kind not in off]})
     return render_template("subscriptions/messages.html", rows=rows, page=page, form=form,

@@ -185,3 +185,55 @@ def test_no_generated_request_gets_a_500_or_leaves_half_an_item(app, db_session,
     one()
     if rule == "/signals/new":
         assert posts and sum(posts) / len(posts) >= 0.8, f"{sum(posts)} of {len(posts)} POSTs reached validation"
+
+
+def _form_fields() -> list[str]:
+    """The name of every field of every form the app defines."""
+    from flask_wtf import FlaskForm
+
+    forms_, names = [FlaskForm], set()
+    while forms_:
+        form = forms_.pop()
+        forms_.extend(form.__subclasses__())
+        names.update(name for name, value in vars(form).items() if hasattr(value, "field_class"))
+    return sorted(names)
+
+
+# Characters str.isdigit() calls digits: some int() refuses (superscripts, circled), some it reads (Arabic-Indic,
+# full-width). A page, an id, a district or a zoom level typed so must be refused or read, never a 500.
+DIGITS = ["²", "⑤", "٣", "１2", "d²", "p⑤"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _query_names() -> list[str]:
+    """Every query argument the app reads (request.args.get("x"), args.get("x"), request.args["x"]), and ours."""
+    found = set(QUERY_NAMES)
+    for package in ("app", "signals", "subscriptions", "geo"):
+        for path in (ROOT / package).rglob("*.py"):
+            found.update(re.findall(r"""args(?:\.get\(|\[)["'](\w+)["']""", path.read_text()))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_digits_that_are_not_ascii_in_every_argument_and_field_never_get_a_500(app, db_session, create_category,
+                                                                               create_user, login_as, role):
+    category = create_category(Kind.problem, code="potholes")
+    client = app.test_client()
+    if role != "anonymous":
+        login_as(create_user(Role.staff if role == "staff" else Role.resident,
+                             department=category.department if role == "staff" else None), client)
+    page = client.get("/signals/new").get_data(as_text=True)
+    tokens = dict(re.findall(r'name="(csrf_token|submission_key)" type="hidden" value="([^"]+)"', page))
+    fields, names, failures = _form_fields(), _query_names(), []
+    for rule, _endpoint, arguments in RULES:
+        for value in DIGITS:
+            path = rule
+            for name in arguments:
+                path = re.sub(rf"<(?:[a-z]+:)?{name}>", value, path)
+            query = {name: value for name in names}
+            for method in ("GET", "POST"):
+                data = {**{name: value for name in fields}, **tokens} if method == "POST" else None
+                code = client.open(path, method=method, query_string=query, data=data).status_code
+                if code >= 500:
+                    failures.append((method, path, value, code))
+    assert not failures, failures[:20]

@@ -131,4 +131,6 @@ def whole_number(value: str | None, low: int = 1, high: int = 10**9) -> int | No
     """A whole number typed into a form or a query string, within [low, high]; None for anything else (an id, a
     page, a count of days), so bad input never reaches the database."""
     value = value or ""
-    return int(value) if value.isdigit() and len(value) < 10 and low <= int(value) <= high else None
+    # ASCII digits only: str.isdigit() also takes "²" and "⑤", which int() refuses (a 500 once, on several routes).
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 and low <= int(value) <= high \
+        else None

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.kinds import Kind
 from app.unit_of_work import unit_of_work
 from app.web.errors import error_response
+from app.web.fields import whole_number
 from geo.models import Area, AreaLevel
 from signals import document_uploads, queries, services
 from signals.console.forms import IntakeForm
@@ -43,7 +44,7 @@ def _choices(form: IntakeForm) -> None:
 def earlier_items(term: str) -> list[Signal]:
     """A caller's earlier items: by email (any case), or by phone (digits only, at least six)."""
     term = term.strip()[:254]
-    digits = "".join(ch for ch in term if ch.isdigit())
+    digits = "".join(ch for ch in term if ch in "0123456789")
     if "@" in term:
         match = func.lower(FilerContact.email) == term.lower()
     elif len(digits) >= 6:
@@ -60,8 +61,8 @@ def _register(form: IntakeForm, category: Category, files: list[dict]) -> str:
                              email=form.email.data or "", phone=form.phone.data.strip(),
                              address=form.address.data.strip())
     data = services.SignalInput(category=category, title=form.title.data, description=form.description.data,
-                                place=Place(area_id=int(form.district.data)) if (form.district.data or "").isdigit()
-                                else Place(), place_description=form.place_description.data or "", sender=sender,
+                                place=Place(area_id=whole_number(form.district.data)),
+                                place_description=form.place_description.data or "", sender=sender,
                                 submission_key=form.submission_key.data or None,
                                 channel=Channel(form.channel.data), by_hand=bool(form.by_hand.data))
     signal = services.register(kind, data, None, registered_by=current_user).signal

@@ -17,6 +17,7 @@ from app.departments.models import Category
 from app.extensions import db
 from app.localized import current_locale
 from app.web.errors import error_response, speaks
+from app.web.fields import whole_number
 from app.web.templating import localdate
 from signals import map_data, nearby, workflow
 from signals.queries import BadQuery
@@ -27,7 +28,7 @@ SHORT = "public, max-age=15"
 
 
 def _json(body: str) -> Response:
-    cache = IMMUTABLE if (request.args.get("v") or "").isdigit() else SHORT
+    cache = IMMUTABLE if whole_number(request.args.get("v"), 0) is not None else SHORT
     return Response(body, mimetype="application/json", headers={"Cache-Control": cache})
 
 

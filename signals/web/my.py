@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.kinds import Kind
 from app.localized import current_locale
+from app.web.fields import whole_number
 from signals import workflow
 from signals.models import Signal
 from signals.services import claims
@@ -19,8 +20,7 @@ PAGE = 20
 
 
 def _page() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < len(page) < 6 and int(page) > 0 else 1
+    return whole_number(request.args.get("page"), 1, 99_999) or 1
 
 
 def _choice(name: str, enum_class):

@@ -16,6 +16,7 @@ from app.extensions import db, limiter
 from app.unit_of_work import unit_of_work
 from app.kinds import Kind
 from app.localized import current_locale, in_locale
+from app.web.fields import whole_number
 from geo import place_search
 from geo.models import Area, AreaLevel, district_choices
 from signals import photos, routing, uploads
@@ -131,7 +132,7 @@ def report_input(form: ReportForm) -> tuple[Kind, SignalInput]:
     """A valid form as the filing service's input."""
     category = db.session.scalar(select(Category).where(Category.code == form.category.data))
     place = routing.Place(lon=form.lon.data, lat=form.lat.data,
-                          area_id=int(form.district.data) if (form.district.data or "").isdigit() else None)
+                          area_id=whole_number(form.district.data))
     sender = Sender(person_name=form.name.data or "", email=form.email.data or "", locale=current_locale())
     data = SignalInput(category=category, title=form.title.data, description=form.description.data, place=place,
                        place_description=form.place_description.data or "", sender=sender,

@@ -197,3 +197,35 @@ def test_a_digest_at_03_30_goes_once_on_the_days_the_clocks_change(app, create_s
         db.session.scalar(select(Signal).order_by(Signal.id.desc())), "new", None).id, created_at=clock.now()))
     db.session.flush()
     assert _digests_at(later) == 0                                     # the repeated 03:30: nothing more that day
+
+
+def test_a_digest_lists_the_public_new_signals_in_the_readers_language_and_stops_in_one_click(
+        app, create_signal, create_user, smtp_server, monkeypatch):
+    from app.mail.delivery import build_message, send
+    from signals.models import HiddenReason
+    from signals.services import moderation
+
+    handler, port = smtp_server
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", port)
+    user = create_user(locale="en")
+    alert = alerts.create(areas.AreaChoice(polygon=_square(*CENTRE)), [], "digest", 7 * 60, user=user)
+    db.session.commit()
+    kept, hidden, other = (create_signal(Kind.problem, point=CENTRE, title=CANARY) for _ in range(3))
+    db.session.commit()
+    _expand()
+    moderation.hide(hidden, HiddenReason.spam, None)                     # hidden before the digest went
+    db.session.commit()
+    assert _alert_mails(user.email) == []                                # a digest alert: nothing at once
+    assert _digests_at("2026-12-02T05:00") == 1                          # 07:00 in Sofia
+    digest = db.session.scalar(select(Delivery).where(Delivery.template == "alert/digest"))
+    assert send(build_message(digest)).startswith("250")
+    message = handler.messages[-1]
+    text = message.get_body(("plain",)).get_content()
+    assert "2 new signals in the area you follow" in text
+    assert kept.number in text and other.number in text and hidden.number not in text
+    assert CANARY not in text + message.get_body(("html",)).get_content()
+    link = str(message["List-Unsubscribe"]).strip("<>").split("127.0.0.1:5000", 1)[-1]
+    assert link.startswith(f"/alerts/unsubscribe?a={alert.id}&t=") and link in text
+    assert app.test_client().post(link, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert db.session.get(Alert, alert.id) is None

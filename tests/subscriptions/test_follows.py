@@ -21,6 +21,7 @@ from signals.services import change_status, moderation, replies
 from signals.workflow import Status
 from subscriptions import fanout, follows, tokens
 from subscriptions.models import Follow, Message, Notice
+from app import clock
 from tests.signals.formhelpers import form_token
 
 CANARY = "CANARY-7f3a"
@@ -305,3 +306,27 @@ def test_a_followers_mail_keeps_no_body_once_sent(app, followed, smtp):
     delivery.deliver(row.id)
     db.session.refresh(row)
     assert row.sent_at is not None and row.body_text == "" and row.body_html == "" and row.subject
+
+
+def test_my_messages_come_20_a_page_and_an_item_hidden_since_without_its_title(app, create_signal, create_user,
+                                                                               login_as):
+    fan = create_user(locale="en")
+    items = [create_signal(Kind.problem, title=f"{CANARY}-{n}") for n in range(25)]
+    for item in items:
+        db.session.add(Notice(signal_id=item.id, kind="reply", data={}, created_at=clock.now(),
+                              expanded_at=clock.now()))
+    db.session.flush()
+    for notice in db.session.scalars(select(Notice).where(Notice.kind == "reply").order_by(Notice.id)):
+        db.session.add(Message(user_id=fan.id, notice_id=notice.id, created_at=notice.created_at))
+    moderation.hide(items[-1], HiddenReason.offensive, None)
+    db.session.commit()
+    client = login_as(fan)
+    client.set_cookie("lang", "en")
+    first, second = (client.get(f"/my/messages?page={n}").get_data(as_text=True) for n in (1, 2))
+    assert first.count('class="unread"') == 20 and second.count('class="unread"') == 5
+    assert re.search(r'class="count" aria-label="25 unread">25<', first)
+    assert items[-1].number in first and f"{CANARY}-24" not in first      # hidden since: number only
+    assert f"{CANARY}-23" in first and f"{CANARY}-0" in second
+    for page in ("0", "-1", "abc", "99999", "1e3", "٢"):                  # the first page, or an empty one
+        assert client.get("/my/messages", query_string={"page": page}).status_code == 200
+    assert client.get("/my/messages", query_string={"page": "2\x00"}).status_code == 400   # refused, not a 500

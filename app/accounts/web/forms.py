@@ -14,7 +14,7 @@ from app.accounts.identity import normal_email, profile
 from app.accounts.models import AccountKind
 from app.accounts.passwords import MAX_LENGTH, weaknesses
 from app.mail.addresses import InvalidAddress
-from app.web.fields import CleanForm, Visible
+from app.web.fields import CleanForm, Visible, whole_number
 
 LANGUAGES = [("bg", "Български"), ("en", "English"), ("ru", "Русский")]
 _PHONE = re.compile(r"\+?[0-9 ()/-]{6,40}")
@@ -226,5 +226,4 @@ class EndSessionForm(CleanForm):
 
     def session_id(self) -> int | None:
         """The chosen session's row id, or None for bad input."""
-        value = self.session.data or ""
-        return int(value) if value.isdigit() and len(value) < 12 else None
+        return whole_number(self.session.data)
