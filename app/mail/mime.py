@@ -3,7 +3,8 @@ folding of header values remembered.
 
 Parsing and folding a header with Cyrillic text (a From name, a Subject) costs the email package about a millisecond
 each; a notice's mails to its followers share them, so a delivery batch parses and folds them once. Header objects
-are immutable, so one parsed value may sit in many messages. The recipient's own headers are not remembered.
+are immutable, so one parsed value may sit in many messages. A mail's own headers (its recipient, its
+unsubscribe link) are not remembered.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import functools
 from email.headerregistry import BaseHeader
 from email.policy import EmailPolicy
 
-PERSONAL = frozenset({"to", "cc", "bcc"})       # never kept in a cache
+# One mail's own headers: never kept (an address, an unsubscribe token), and no other mail would use them.
+PER_RECIPIENT = frozenset({"to", "cc", "bcc", "list-unsubscribe", "message-id"})
 
 
 class _Remembering(EmailPolicy):
@@ -20,14 +22,14 @@ class _Remembering(EmailPolicy):
     header objects and bytes the standard policy gives for the value as it was set."""
 
     def header_store_parse(self, name, value):
-        if isinstance(value, str) and not isinstance(value, BaseHeader) and name.lower() not in PERSONAL \
+        if isinstance(value, str) and not isinstance(value, BaseHeader) and name.lower() not in PER_RECIPIENT \
                 and "\n" not in value and "\r" not in value:
             return name, _parsed(self, name, value)
         return super().header_store_parse(name, value)
 
     def fold_binary(self, name, value):
         source = getattr(value, "_set_as", None)
-        if source is None or name.lower() in PERSONAL:
+        if source is None or name.lower() in PER_RECIPIENT:
             return super().fold_binary(name, value)
         return _folded(self, name, source)
 
