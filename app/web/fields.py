@@ -132,5 +132,5 @@ def whole_number(value: str | None, low: int = 1, high: int = 10**9) -> int | No
     page, a count of days), so bad input never reaches the database."""
     value = value or ""
     # ASCII digits only: str.isdigit() also takes "²" and "⑤", which int() refuses (a 500 once, on several routes).
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 and low <= int(value) <= high \
-        else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= len(str(high)) \
+        and low <= int(value) <= high else None

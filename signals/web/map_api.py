@@ -28,7 +28,7 @@ SHORT = "public, max-age=15"
 
 
 def _json(body: str) -> Response:
-    cache = IMMUTABLE if whole_number(request.args.get("v"), 0) is not None else SHORT
+    cache = IMMUTABLE if whole_number(request.args.get("v"), 0, 2**63) is not None else SHORT     # a time stamp
     return Response(body, mimetype="application/json", headers={"Cache-Control": cache})
 
 
