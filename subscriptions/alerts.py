@@ -78,7 +78,7 @@ def may_hear(alert: Alert, signal: Signal) -> bool:
 
 def write_batch(notice: Notice, signal: Signal, batch: list[Alert]) -> list[int]:
     """A new signal for a batch of alerts: an immediate mail (no text anyone typed: number, category, district,
-    department and link) while the alert's daily cap allows, else an entry for the digest; a message for users."""
+    department and link) while the subscriber's daily cap allows, else an entry for the digest; a message for users."""
     rows, messages, entries, cap = [], [], [], current_app.config["ALERT_DAILY_CAP"]
     for alert in batch:
         if not may_hear(alert, signal):
@@ -103,11 +103,11 @@ def write_batch(notice: Notice, signal: Signal, batch: list[Alert]) -> list[int]
 
 
 def sent_at_once_today(alert: Alert) -> int:
-    """How many immediate alert mails this alert gave today (local day)."""
+    """How many immediate alert mails this alert's subscriber had today (local day), from all of their alerts: the
+    cap is the subscriber's, so five alerts do not make five times the mail."""
     return db.session.scalar(select(func.count()).select_from(Delivery).where(
         Delivery.template == "alert/new", Delivery.local_day == clock.today(),
-        Delivery.recipient_hash == outbox.address_hash(_address(alert)),
-        Delivery.context["alert_id"].as_integer() == alert.id)) or 0
+        Delivery.recipient_hash == outbox.address_hash(_address(alert)))) or 0
 
 
 def due_at(alert: Alert, day) -> datetime:

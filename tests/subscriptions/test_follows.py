@@ -234,13 +234,17 @@ def test_follow_requests_by_address_are_limited_per_ip(app, create_signal, monke
     assert answers == [200, 200, 429]
 
 
-def test_unconfirmed_follows_go_after_7_days_and_messages_after_the_retention(app, create_signal, create_user):
+def test_unconfirmed_follows_and_alerts_go_after_7_days_and_messages_after_the_retention(app, create_signal, create_user):
     from app import clock
-    from subscriptions import retention
+    from subscriptions import alerts, areas, retention
+    from subscriptions.models import Alert
 
     item, fan = create_signal(Kind.problem), create_user()
     with clock.frozen("2026-03-01 10:00"):
         waiting = follows.follow_by_email(item, "late@example.org", "bg")
+        unconfirmed = alerts.create(areas.AreaChoice(district_id=item.area_id), [], "immediate", 420,
+                                    email="late-alert@example.org")
+        users_alert = alerts.create(areas.AreaChoice(district_id=item.area_id), [], "immediate", 420, user=fan)
         kept = follows.follow(item, fan)
         notice = fanout.record(item, "status", None)
         db.session.add(Message(user_id=fan.id, notice_id=notice.id, created_at=clock.now()))
@@ -249,7 +253,9 @@ def test_unconfirmed_follows_go_after_7_days_and_messages_after_the_retention(ap
     with clock.frozen("2026-03-08 10:00"):                                 # 7 days: still waiting
         assert retention.purge()["unconfirmed_follows"] == 0
     with clock.frozen("2026-03-08 10:01"):
-        assert retention.purge()["unconfirmed_follows"] == 1
+        counts = retention.purge()
+    assert counts["unconfirmed_follows"] == 1 and counts["unconfirmed_alerts"] == 1
+    assert db.session.get(Alert, unconfirmed.id) is None and db.session.get(Alert, users_alert.id) is not None
     with clock.frozen("2028-03-01 10:01"):                                 # two years on
         counts = retention.purge()
     assert counts["messages"] == 1 and counts["notices"] == 1
