@@ -107,7 +107,8 @@ case "$MODE" in
     redis_url=${REDIS_URL:-redis://127.0.0.1:6379/0}
     {
       echo "web: exec .venv/bin/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$PORT wsgi:app"
-      echo "worker: exec .venv/bin/rq worker -w app.worker.AppWorker --url $redis_url $RQ_QUEUE"
+      # rq's SimpleWorker runs jobs in its own process: if one ends it, the loop starts a fresh worker.
+      echo "worker: exec sh -c 'while :; do .venv/bin/rq worker -w app.worker.AppWorker --url $redis_url $RQ_QUEUE; echo worker: ended, starting again >&2; sleep 2; done'"
       echo "relay: exec .venv/bin/flask --app wsgi relay"
       [ -z "${SMTP_HOST:-}" ] && echo "mail: exec .venv/bin/flask --app wsgi mailsink"
     } > var/Procfile
@@ -128,7 +129,7 @@ case "$MODE" in
     case "$test_db" in *_test) ;; *) echo "make test: refusing database '$test_db': its name must end in _test" >&2; exit 2;; esac
     stage lint; .venv/bin/lint-imports --no-cache
     stage tests
-    rc=0; .venv/bin/pytest ${PYTEST_ARGS:-} || rc=$?
+    rc=0; .venv/bin/pytest --durations=12 ${PYTEST_ARGS:-} || rc=$?
     stage done
     [ "$rc" -eq 5 ] && echo "make test: pytest collected no tests: that is a failure" >&2
     exit "$rc"
