@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from app.localized import current_locale
 from app.web.errors import error_response, speaks
+from app.web.headers import asked_locale, shared_if_named
 from geo import place_search
 from geo.place_search import BadPlaceQuery, Hit
 
@@ -36,15 +37,10 @@ def as_json(hit: Hit) -> dict:
             "bbox": [round(v, 6) for v in hit.bbox], "point": [round(v, 6) for v in hit.point]}
 
 
-def _locale() -> str:
-    asked = request.args.get("locale")
-    return asked if asked in current_app.config["LANGUAGES"] else current_locale()
-
-
 @api.get("/map/places.json")
 def search():
     """Districts, neighbourhoods and streets matching `q` (in any script), best first, labelled in `locale`."""
-    locale = _locale()
+    locale, named = asked_locale()
     try:
         hits = place_search.search(request.args.get("q"), locale)
     except BadPlaceQuery as bad:
@@ -52,9 +48,7 @@ def search():
     with force_locale(locale):
         body = {"query": request.args.get("q") or "", "results": [as_json(hit) for hit in hits],
                 "attribution": place_search.attributions(locale)}
-    response = jsonify(body)
-    response.headers["Cache-Control"] = CACHE
-    return response
+    return shared_if_named(jsonify(body), CACHE, named)
 
 
 def _near() -> tuple[float, float] | None:

@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from flask import Response
+from flask import Response, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import Select, and_, false, or_, select, true
 
 from app import audit
 from app.accounts.models import Role, User
 from app.departments.models import Department
-from app.kinds import PUBLIC_KINDS
+from app.kinds import KIND_BY_CODE, PUBLIC_KINDS
 from app.web.errors import error_response
 from signals.models import Signal
 
@@ -163,13 +164,19 @@ def record_read(reader: Reader, item: Signal, what: str) -> bool:
     return True
 
 
-def refuse(number: str) -> Response:
-    """The one answer to a reader who may not have an item: decided by the number alone, so it is identical
-    for a number that does not exist.
+def asks_login(number: str) -> bool:
+    """Whether a refusal of this number sends the reader to log in: an anonymous reader of a private kind's number,
+    decided by the number's code alone, so it is the same whether the item exists."""
+    kind = KIND_BY_CODE.get(number[:2])
+    return not current_user.is_authenticated and kind is not None and not kind.is_public
 
-    404 today; private kinds will answer anonymous readers with the login redirect here, once
-    (the kind is in the number's code).
-    """
+
+def refuse(number: str) -> Response:
+    """The one answer to a reader who may not have an item, decided by the number alone, so it is identical for a
+    number that does not exist: the login page for an anonymous reader of a private kind (after login, anyone who
+    may not see it gets the 404), else 404."""
+    if asks_login(number):
+        return redirect(url_for("account.login", next=request.full_path.rstrip("?")), 302)
     shown = number[:40]
     return error_response(404, "not_found", _("There is no item with the number “%(typed)s” that you may see.",
                                               typed=shown), number=shown)

@@ -32,7 +32,6 @@ from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
 from app.extensions import db, limiter
-from app.kinds import KIND_BY_CODE
 from app.web.errors import too_many_requests
 from signals import access, registry, tokens
 from signals.access import Reader
@@ -132,17 +131,9 @@ def card_lookup(typed: str) -> tuple[Signal | None, Reader, Response | None]:
     return item, reader, None
 
 
-def _login_first(number: str) -> Response | None:
-    """An anonymous reader of a private kind's number goes to the login page, decided by the number's code alone,
-    so it is the same whether the item exists; after login anyone who may not see it gets the 404."""
-    kind = KIND_BY_CODE.get(number[:2])
-    if current_user.is_authenticated or kind is None or kind.is_public:
-        return None
-    return redirect(url_for("account.login", next=request.full_path.rstrip("?")), 302)
-
-
 def _miss(reader: Reader, number: str) -> Response:
-    return _login_first(number) or (access.refuse(number) if count_miss(reader) else too_many())
+    """A lookup that found nothing the reader may see: the login page costs no miss; a 404 does, up to the limit."""
+    return access.refuse(number) if access.asks_login(number) or count_miss(reader) else too_many()
 
 
 def _same_method() -> int:
@@ -169,14 +160,13 @@ def item_route(action: str, *, keep: Iterable[str] = ()) -> Callable:
                 token = request.args["t"]
                 return remember(response, item.number, token) if tokens.matches(item, token) else response
             reader = reader_of(item)
-            if not reader.can("view", item):
-                first = _login_first(item.number)
-                if first is not None:
-                    return first
+            if not reader.can("view", item):      # a miss, though the action may still be allowed (a card)
+                if access.asks_login(item.number):
+                    return access.refuse(item.number)
                 if not count_miss(reader):
                     return too_many()
             if not reader.can(action, item):
-                return _login_first(item.number) or access.refuse(item.number)
+                return access.refuse(item.number)
             audited = access.record_read(reader, item, request.endpoint)
             response = view(item, reader, **view_args)
             if audited:

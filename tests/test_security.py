@@ -93,3 +93,13 @@ def test_production_refuses_to_serve_while_demo_accounts_exist(test_config, comm
     committed.commit()
     with pytest.raises(ConfigError, match="demo account"):
         refuse_demo_accounts(app)
+
+
+def test_trusted_hosts_come_from_the_public_address_and_loopback_only_outside_production():
+    from app.config import trusted_hosts
+
+    production = {"PUBLIC_BASE_URL": "https://e-contact.sofia.bg/", "APP_ENV": "production",
+                  "EXTRA_TRUSTED_HOSTS": ["contact.sofia.bg"]}
+    assert trusted_hosts(production) == ["contact.sofia.bg", "e-contact.sofia.bg"]
+    development = {"PUBLIC_BASE_URL": "http://127.0.0.1:5000", "APP_ENV": "development"}
+    assert trusted_hosts(development) == ["127.0.0.1", "localhost"]

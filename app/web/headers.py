@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, Response, current_app, request
+
+from app.localized import current_locale
 
 
 def content_security_policy(tile_url: str) -> str:
@@ -33,6 +35,23 @@ def content_security_policy(tile_url: str) -> str:
         "form-action 'self'",
         "frame-ancestors 'none'",
     ])
+
+
+def asked_locale() -> tuple[str, bool]:
+    """The locale a JSON body is written in: `?locale=` when it names one we speak (True: the URL names it), else
+    the visitor's own (False)."""
+    asked = request.args.get("locale")
+    if asked in current_app.config["LANGUAGES"]:
+        return asked, True
+    return current_locale(), False
+
+
+def shared_if_named(response: Response, cache: str, named: bool) -> Response:
+    """A body whose language the URL names may be cached by anyone (`cache`); one in the visitor's own language
+    stays private (the header hook then says so and varies on Cookie and Accept-Language)."""
+    if named:
+        response.headers["Cache-Control"] = cache
+    return response
 
 
 def init_headers(app: Flask) -> None:

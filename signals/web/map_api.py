@@ -15,9 +15,9 @@ from sqlalchemy import select
 from app import clock
 from app.departments.models import Category
 from app.extensions import db
-from app.localized import current_locale
 from app.web.errors import error_response, speaks
 from app.web.fields import whole_number
+from app.web.headers import asked_locale, shared_if_named
 from app.web.templating import localdate
 from signals import map_data, nearby, workflow
 from signals.queries import BadQuery
@@ -94,8 +94,7 @@ def _category_id(code: str | None) -> int | None:
 @bp.get("/map/nearby.json")
 def near():
     """Open public problems within 50 m of lat,lon (of one category when given), nearest first, for "me too"."""
-    locale = request.args.get("locale") if request.args.get("locale") in current_app.config["LANGUAGES"] \
-        else current_locale()
+    locale, named = asked_locale()
     try:
         (lon, lat), category_id = _point(request.args), _category_id(request.args.get("category"))
     except BadQuery as bad:
@@ -103,8 +102,7 @@ def near():
     found = nearby.nearby(lon, lat, category_id)
     with force_locale(locale):
         response = jsonify({"radius_m": nearby.RADIUS_M, "results": [_near_json(n, locale) for n in found]})
-    response.headers["Cache-Control"] = SHORT
-    return response
+    return shared_if_named(response, SHORT, named)
 
 
 def _near_json(found: nearby.Nearby, locale: str) -> dict:

@@ -77,6 +77,72 @@ def test_every_write_sends_its_event_and_writes_its_audit_row(create_signal, cre
     assert action in _audit(signal.id)
 
 
+def _staff_write(write: str, item, staff, filer, create_department, create_category):
+    """One of the staff's writes on `item`, as the console makes it."""
+    from signals.services import assignment, change_status, clarification, corrections, fix_check, replies, reroute
+
+    if write == "assigned":
+        return assignment.assign(item, staff, staff)
+    if write == "corrected":
+        return corrections.change_category(item, create_category(Kind.problem, department=item.department), staff)
+    if write == "replied":
+        return replies.reply(item, staff, "Екипът е на място.", public=True)
+    if write == "rerouted":
+        return reroute.reroute(item, create_department(), staff, "Компетентен е друг отдел.")
+    if write == "clarification_requested":
+        return clarification.request_clarification(item, staff, "Кой вход?")
+    change_status(item, Status.resolved, staff)                     # asks "Is it fixed?" of a filer with an account
+    if write == "fix_question_asked":
+        return None
+    return fix_check.answer(item, filer, True)
+
+
+STAFF_WRITES = {
+    "assigned": (events.assigned, "assign"),
+    "corrected": (events.corrected, "correct_category"),
+    "replied": (events.replied, "public_reply"),
+    "rerouted": (events.rerouted, "reroute"),
+    "clarification_requested": (events.clarification_requested, "clarification_request"),
+    "fix_question_asked": (events.fix_question_asked, "fix_question"),
+    "fix_answered": (events.fix_answered, "fix_answer"),
+}
+
+
+@pytest.mark.parametrize("write", list(STAFF_WRITES))
+def test_every_staff_write_sends_its_event_with_its_update_and_writes_its_audit_row(
+        create_signal, create_user, create_category, create_department, write):
+    from app.accounts.models import Role
+
+    event, action = STAFF_WRITES[write]
+    filer = create_user()
+    item = create_signal(Kind.problem, user=filer)
+    staff = create_user(Role.staff, department=item.department, manager=True)
+    heard = Heard()
+    with event.connected_to(heard):
+        _staff_write(write, item, staff, filer, create_department, create_category)
+    assert len(heard.calls) == 1 and heard.calls[0][0] is item, write
+    update = heard.calls[0][1]["update"]
+    assert update.id is not None and update in item.updates                  # flushed before the event
+    assert action in _audit(item.id)
+
+
+def test_an_extension_sends_its_event_with_its_update_and_writes_its_audit_row(
+        create_signal, create_user, create_category):
+    from app.accounts.models import Role
+    from app.departments.models import Membership
+    from signals.services import zdoi
+
+    category = create_category(Kind.info_request)
+    official = create_user(Role.staff, department=category.department)
+    db.session.scalar(select(Membership).where(Membership.user_id == official.id)).may_decide = True
+    item = create_signal(Kind.info_request, category=category, user=create_user())
+    heard = Heard()
+    with events.extended.connected_to(heard):
+        zdoi.extend(item, official, "30", "Голям обем информация.")
+    assert len(heard.calls) == 1 and heard.calls[0][1]["update"].id is not None
+    assert "extension" in _audit(item.id)
+
+
 def test_the_events_carry_what_changed(create_signal, create_user):
     signal = create_signal(Kind.problem)
     heard = Heard()

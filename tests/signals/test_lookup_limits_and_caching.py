@@ -62,6 +62,16 @@ def test_pages_that_depend_on_the_language_or_the_person_are_private(client, pat
     assert "public" not in response.headers["Cache-Control"]
 
 
+@pytest.mark.parametrize("path", ["/map/nearby.json?lon=23.3265&lat=42.6945", "/map/places.json?q=Лозенец"])
+def test_json_in_the_visitors_language_is_private_and_json_in_a_named_language_is_shared(client, create_signal, path):
+    create_signal(Kind.problem)
+    own = client.get(path, headers={"Accept-Language": "en"})
+    assert own.status_code == 200 and own.headers["Cache-Control"] == "private"
+    assert {"Cookie", "Accept-Language"} <= set(own.headers["Vary"].replace(" ", "").split(","))
+    named = client.get(f"{path}&locale=ru", headers={"Accept-Language": "en"})
+    assert named.status_code == 200 and named.headers["Cache-Control"].startswith("public, max-age=")
+
+
 def test_an_item_page_is_private(client, create_signal):
     item = create_signal(Kind.problem)
     assert client.get(f"/signals/{item.number}").headers["Cache-Control"] == "private, no-store"
