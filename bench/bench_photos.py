@@ -49,12 +49,13 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from signals.photos import MAX_PIXELS
 
-    cases = [(fmt, cap) for fmt, cap in MAX_PIXELS.items()] + [("PNG1", MAX_PIXELS["PNG"]),
-                                                                ("PNG1", 40_000_000)]
+    cases = [(fmt, cap, 4 / 3) for fmt, cap in MAX_PIXELS.items()] + [
+        ("JPEG", MAX_PIXELS["JPEG"], 8.0),                         # a panorama: draft must still scale it down
+        ("PNG1", MAX_PIXELS["PNG"], 4 / 3), ("PNG1", 40_000_000, 4 / 3)]
     print("bench_photos: peak memory of one clean() at each format's cap (a fresh process each)")
     with tempfile.TemporaryDirectory() as tmp:
-        for fmt, pixels in cases:
-            width, height = shape(pixels - 1000)
+        for fmt, pixels, ratio in cases:
+            width, height = shape(pixels - 1000, ratio)
             path = Path(tmp) / f"{fmt}-{width}x{height}"
             subprocess.run([sys.executable, "-c", MAKE, fmt, str(width), str(height), str(path)], check=True)
             result = subprocess.run([sys.executable, "-c", CLEAN, str(path), str(ROOT)], check=True,

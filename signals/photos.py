@@ -68,6 +68,14 @@ def _gps(image: Image.Image) -> tuple[float, float] | None:
         return None
 
 
+def _scaled_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size a photo is scaled down to (its long side MAX_SIDE at most): what `draft` may decode it at. Asking
+    draft for a MAX_SIDE square instead would decode a long panorama in full (its short side is under MAX_SIDE)."""
+    width, height = size
+    ratio = min(1.0, MAX_SIDE / max(width, height, 1))
+    return max(1, round(width * ratio)), max(1, round(height * ratio))
+
+
 def _opened(raw: bytes) -> tuple[Image.Image, tuple[float, float] | None]:
     """Open lazily, check format and declared pixels, then decode (a JPEG at reduced scale) and turn upright."""
     image = Image.open(io.BytesIO(raw))
@@ -77,7 +85,7 @@ def _opened(raw: bytes) -> tuple[Image.Image, tuple[float, float] | None]:
         raise PhotoRejected("too_many_pixels")
     gps = _gps(image)
     if image.format == "JPEG":
-        image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+        image.draft("RGB", _scaled_size(image.size))
     image.load()
     ImageOps.exif_transpose(image, in_place=True)
     return image, gps

@@ -75,7 +75,8 @@ class CleanForm(FlaskForm):
             return MultiDict(parts)
 
         def bind_field(self, form, unbound_field, options):
-            """Give every text field its cleaning filter, first in line."""
+            """Give every text field its cleaning filter, first in line, and `dir="auto"` (a right-to-left name
+            shows as typed, isolated from the page)."""
             kind = unbound_field.field_class
             if issubclass(kind, (PasswordField, HiddenField)):
                 extra = _byte_for_byte
@@ -88,6 +89,9 @@ class CleanForm(FlaskForm):
             if extra is not None:
                 options = {**options, "filters": (extra, *options.get("filters", unbound_field.kwargs.get(
                     "filters", ())))}
+            if extra is not None and extra is not _byte_for_byte:   # typed text shows in its own direction
+                render_kw = options.get("render_kw", unbound_field.kwargs.get("render_kw")) or {}
+                options = {**options, "render_kw": {"dir": "auto", **render_kw}}
             return unbound_field.bind(form=form, **options)
 
 

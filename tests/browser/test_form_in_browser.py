@@ -1,6 +1,7 @@
 """The report form as a resident meets it in Chromium: a validation error keeps the chosen photo (thumbnail
-shown) and the filing then succeeds with it; a long word or URL never makes a page wider than a 320 px phone;
-the category list follows the chosen kind."""
+shown) and the filing then succeeds with it; a lost session keeps what was typed; the 429 page says when to try
+again and links back; a long word or URL never makes a page wider than a 320 px phone; the category list follows
+the chosen kind. Screenshots of the error with a kept photo, the expired session and the 429 page."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 from PIL import Image
 
 pytestmark = pytest.mark.browser
-SHOTS = None   # set DOCS_SCREENSHOTS=1 to refresh docs/screenshots from these tests
+from tests.browser.pages import serious_violations
+from tests.browser.test_private_filing_in_browser import SHOTS
 
 
 def _photo(path) -> str:
@@ -33,6 +35,8 @@ def test_a_validation_error_keeps_the_photo_and_the_filing_then_succeeds_with_it
     assert thumbnail.count() == 1
     assert tab.evaluate("img => img.complete && img.naturalWidth > 0", thumbnail.element_handle())
     assert tab.input_value("#description").startswith("Дълбока дупка")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / "report-form-error-kept-photo-bg.png"), full_page=True)
     tab.fill("#title", "Дупка пред блок 12")
     tab.click("#send")
     tab.wait_for_selector("#registered-number")
@@ -40,6 +44,47 @@ def test_a_validation_error_keeps_the_photo_and_the_filing_then_succeeds_with_it
     tab.goto(f"{live_server}/signals/{number}")
     photos = tab.locator(".photos img")
     assert photos.count() == 1 and tab.evaluate("img => img.naturalWidth", photos.element_handle()) == 640
+
+
+def test_a_lost_session_shows_our_page_with_the_typed_text_kept(tab, live_server):
+    tab.goto(live_server + "/signals/new")
+    tab.select_option("#category", "potholes")
+    tab.fill("#lat", "42.6945")
+    tab.fill("#lon", "23.3265")
+    tab.fill("#title", "Паднал клон на тротоара")
+    tab.fill("#description", "Голям клон препречва тротоара пред училището от сутринта.")
+    tab.context.clear_cookies()                                   # the session is gone (expired, another browser)
+    tab.click("#send")
+    tab.wait_for_selector("#error-summary")
+    assert "Сесията ви е изтекла" in tab.inner_text("#error-summary")
+    assert tab.input_value("#title") == "Паднал клон на тротоара"
+    assert tab.input_value("#description").startswith("Голям клон")
+    assert serious_violations(tab) == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / "session-expired-bg.png"), full_page=True)
+    tab.click("#send")                                            # the page carries a fresh token: it goes through
+    tab.wait_for_selector("#registered-number")
+
+
+def test_the_429_page_says_when_to_try_again_and_links_back(app, tab, live_server):
+    """The page the limiter answers a refused form with, as the browser shows it (rendered by the app with its
+    styles; the live server's limits are set high for the other tests)."""
+    from flask_babel import force_locale
+
+    from app.web.errors import too_many_requests
+
+    with app.test_request_context("/signals/new", method="POST"), force_locale("bg"):
+        refused = too_many_requests(1500, back="/signals/new")
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1500"
+    tab.route(live_server + "/signals/new", lambda route: route.fulfill(
+        status=429, body=refused.get_data(), headers={"Content-Type": "text/html; charset=utf-8"}))
+    tab.goto(live_server + "/signals/new")
+    assert "25" in tab.inner_text("main")                         # about 25 minutes
+    back = tab.locator("main a[href='/signals/new']")
+    assert back.count() >= 1
+    assert serious_violations(tab) == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / "too-many-requests-bg.png"), full_page=True)
 
 
 def test_a_long_word_or_url_never_widens_the_page_on_a_phone(chromium, live_server):

@@ -80,6 +80,24 @@ def test_a_server_without_smtputf8_is_a_permanent_failure_counted_once_and_never
     assert "could not be sent by email" in page and "SMTPUTF8" in page
 
 
+@pytest.mark.parametrize("sender", ["Община \udcff <noreply@example.org>", "Община\nBcc: x <noreply@example.org>"])
+def test_a_message_that_cannot_be_built_or_encoded_fails_for_good_after_its_attempt_is_counted(
+        app, client, create_category, mail_to, smtp_server, monkeypatch, sender):
+    handler, port = smtp_server
+    mail_to(port, False)
+    filed = _file(client, create_category(Kind.problem), "filer@example.org")
+    monkeypatch.setitem(app.config, "MAIL_FROM", sender)             # what no mail can carry (a lone surrogate)
+    row = db.session.scalars(select(Delivery).order_by(Delivery.id.desc())).first()
+    delivery.deliver(row.id)
+    db.session.refresh(row)
+    assert row.failed_at is not None and row.attempts == 1 and row.sent_at is None
+    assert "cannot be" in row.smtp_reply and handler.messages == []
+    with clock.frozen(clock.now() + timedelta(hours=1)):
+        assert row.id not in relay.stale_rows()                         # never re-queued
+    number = filed.headers["Location"].split("/")[2]
+    assert "could not be sent by email" in client.get(f"/signals/{number}").get_data(as_text=True)
+
+
 def test_the_history_shows_where_each_notice_is(client, create_category, mail_to, smtp_server):
     mail_to(smtp_server[1], False)
     filed = _file(client, create_category(Kind.problem), "filer@example.org")

@@ -161,3 +161,18 @@ def test_the_mailed_link_opened_in_a_fresh_client_shows_the_unapproved_photo(app
     page = fresh.get(f"/signals/{number}").get_data(as_text=True)
     assert f"/signals/{number}/photos/{attachment.id}" in page
     assert fresh.get(f"/signals/{number}/photos/{attachment.id}").status_code == 200
+
+
+@pytest.mark.parametrize("size,decoded", [((6000, 2000), (3000, 1000)), ((8000, 1000), (4000, 500)),
+                                          ((3000, 3000), (3000, 3000))])
+def test_a_jpeg_is_decoded_at_a_reduced_scale_when_it_will_be_scaled_down(size, decoded):
+    """`draft` is asked for the size the photo is scaled to, so a panorama is reduced too (a square request
+    would decode it in full); a photo that draft cannot halve without going under the target is decoded whole."""
+    from signals import photos
+
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").resize(size).convert("RGB").save(buffer, "JPEG", quality=70)
+    image, _gps = photos._opened(buffer.getvalue())
+    assert image.size == decoded
+    cleaned = photos.clean(buffer.getvalue())
+    assert max(cleaned.width, cleaned.height) == min(photos.MAX_SIDE, max(size))
