@@ -7,11 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 WORK=$(mktemp -d /tmp/cc-two.XXXXXX)
+LOGS=$(mktemp -d /tmp/cc-two-logs.XXXXXX)       # kept after the run
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill -INT -- "-$pid" 2>/dev/null || true; done
-  sleep 5
+  sleep 8                                         # honcho stops the web server, worker, relay and sink
   for pid in "${PIDS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  echo "two_instances: logs in $LOGS"
   for name in one two; do
     psql -q -h /var/run/postgresql -d postgres -c "DROP DATABASE IF EXISTS contact_centre_twin_$name" 2>/dev/null || true
   done
@@ -25,16 +27,17 @@ port=5201
 for name in one two; do
   git clone -q "$ROOT" "$WORK/twin_$name"
   ln -s "$ROOT/.venv" "$WORK/twin_$name/.venv"
-  (cd "$WORK/twin_$name" && INSTANCE="twin_$name" PORT=$port setsid make run > "$WORK/$name.log" 2>&1 & echo $! > "$WORK/$name.pid")
-  PIDS+=("$(cat "$WORK/$name.pid")")
+  # setsid in a subshell that is not a group leader execs make in a session of its own: its pid is the group's.
+  (cd "$WORK/twin_$name" && INSTANCE="twin_$name" PORT=$port exec setsid make run) > "$LOGS/$name.log" 2>&1 </dev/null &
+  PIDS+=("$!")
   port=$((port + 1))
 done
 for port in 5201 5202; do
   for _ in $(seq 1 240); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 1; done
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { echo "instance on $port did not start"; tail -30 "$WORK"/*.log; exit 1; }
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { echo "instance on $port did not start"; tail -n 30 "$LOGS"/*.log; exit 1; }
 done
 echo "two_instances: both up after $(( $(date +%s) - start )) s"
-grep -h "^bootstrap: instance" "$WORK"/one.log "$WORK"/two.log
+grep -h "bootstrap: instance" "$LOGS"/one.log "$LOGS"/two.log
 
 .venv/bin/python - "$WORK" <<'EOF'
 import re, sys, time, urllib.parse, urllib.request
