@@ -6,6 +6,7 @@ import logging
 import re
 import smtplib
 import ssl
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from urllib.parse import urlsplit
@@ -26,6 +27,11 @@ log = logging.getLogger(__name__)
 
 class TemporaryFailure(Exception):
     """SMTP answered 4xx or could not be reached: the job is retried with backoff."""
+
+
+# What building a message may raise for a value it cannot hold: the header parser of the standard library also
+# fails with AttributeError or IndexError on some odd values (a display name of "." in Python 3.11).
+UNBUILDABLE = (UnicodeError, ValueError, TypeError, AttributeError, IndexError, MessageError)
 
 
 class PermanentFailure(Exception):
@@ -130,7 +136,7 @@ def wire_bytes(message: EmailMessage, *, eight_bit: bool = True) -> tuple[bytes,
     utf8 = needs_smtputf8(sender) or needs_smtputf8(recipient)
     try:
         return message.as_bytes(policy=mime.WIRE[(utf8, eight_bit or utf8)]), utf8
-    except (UnicodeError, ValueError, TypeError) as exc:
+    except UNBUILDABLE as exc:
         raise PermanentFailure(f"the message cannot be encoded ({type(exc).__name__})") from exc
 
 
@@ -277,7 +283,7 @@ def deliver(delivery_id: int, session: SmtpSession | None = None, rendered: dict
         reply = session.send(message) if session is not None else send(message)
     except PermanentFailure as exc:
         return _fail(delivery, str(exc))
-    except (UnicodeError, ValueError) as exc:       # building the message (e.g. a header it cannot hold)
+    except UNBUILDABLE as exc:       # building the message (e.g. a header it cannot hold)
         return _fail(delivery, f"the message cannot be built ({type(exc).__name__})")
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()))

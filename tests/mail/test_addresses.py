@@ -80,7 +80,8 @@ def test_a_server_without_smtputf8_is_a_permanent_failure_counted_once_and_never
     assert "could not be sent by email" in page and "SMTPUTF8" in page
 
 
-@pytest.mark.parametrize("sender", ["Община \udcff <noreply@example.org>", "Община\nBcc: x <noreply@example.org>"])
+@pytest.mark.parametrize("sender", ["Община \udcff <noreply@example.org>", "Община\nBcc: x <noreply@example.org>",
+                                    ". <noreply@example.org>"])                    # the header parser's AttributeError
 def test_a_message_that_cannot_be_built_or_encoded_fails_for_good_after_its_attempt_is_counted(
         app, client, create_category, mail_to, smtp_server, monkeypatch, sender):
     handler, port = smtp_server

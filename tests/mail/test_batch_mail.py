@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import jinja2.meta
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -48,15 +48,24 @@ def _same_boundary(raw: bytes) -> bytes:
     return re.sub(rb"=+\d+==", b"BOUNDARY", raw)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def _written(build_policy, wire_policy, name: str, subject: str, text: str) -> bytes | type:
+    """The message on the wire, or the type of what building it raised (the standard library's header parser
+    fails on some odd display names, such as ".", with AttributeError: ours must fail alike, never differently)."""
+    try:
+        return _same_boundary(_message(build_policy, name, subject, text).as_bytes(policy=wire_policy))
+    except Exception as exc:  # noqa: BLE001 — the comparison is the point
+        return type(exc)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(name=WORDS, subject=WORDS, text=WORDS)
+@example(name=".", subject="", text="")
 def test_the_remembering_policy_writes_what_the_standard_policy_writes(name, subject, text):
     for eight_bit in (True, False):
         stock = policy.default.clone(linesep="\r\n", cte_type="8bit" if eight_bit else "7bit")
         for _ in range(2):                                   # from a cold cache, then from a warm one
-            ours = _message(mime.BUILD, name, subject, text).as_bytes(policy=mime.WIRE[(False, eight_bit)])
-            theirs = _message(policy.default, name, subject, text).as_bytes(policy=stock)
-            assert _same_boundary(ours) == _same_boundary(theirs)
+            ours = _written(mime.BUILD, mime.WIRE[(False, eight_bit)], name, subject, text)
+            assert ours == _written(policy.default, stock, name, subject, text)
 
 
 def test_mail_templates_never_read_the_keys_that_name_the_recipient(app):
