@@ -101,6 +101,11 @@ class Signal(db.Model):
         Index("ix_signals_registered_at", "registered_at"),
         Index("ix_signals_department_status", "department_id", "status"),
         Index("ix_signals_user_id", "user_id"),
+        # Rare references, looked up by the item page (later items that name this one), the console ("mine") and
+        # the ON DELETE SET NULL of their foreign keys: partial, so the NULLs of nearly every row cost nothing.
+        Index("ix_signals_refers_to_id", "refers_to_id", postgresql_where=text("refers_to_id IS NOT NULL")),
+        Index("ix_signals_assignee_id", "assignee_id", postgresql_where=text("assignee_id IS NOT NULL")),
+        Index("ix_signals_registered_by_id", "registered_by_id", postgresql_where=text("registered_by_id IS NOT NULL")),
     )
 
     def __repr__(self) -> str:
