@@ -280,11 +280,12 @@ def deliver(delivery_id: int, session: SmtpSession | None = None, rendered: dict
         return _fail(delivery, reason)
     try:
         message = build_message(delivery, rendered)
+    except UNBUILDABLE as exc:       # a value the message cannot hold (a header with a newline, a lone surrogate)
+        return _fail(delivery, f"the message cannot be built ({type(exc).__name__})")
+    try:                             # only the building is caught that wide: an error while sending is retried
         reply = session.send(message) if session is not None else send(message)
     except PermanentFailure as exc:
         return _fail(delivery, str(exc))
-    except UNBUILDABLE as exc:       # building the message (e.g. a header it cannot hold)
-        return _fail(delivery, f"the message cannot be built ({type(exc).__name__})")
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()))
         return _record_reply(delivery, code, text)
