@@ -11,9 +11,10 @@ import re
 import pytest
 from PIL import Image
 
-pytestmark = pytest.mark.browser
 from tests.browser.pages import serious_violations
 from tests.browser.test_private_filing_in_browser import SHOTS
+
+pytestmark = pytest.mark.browser
 
 
 def _photo(path) -> str:

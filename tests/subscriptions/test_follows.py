@@ -234,7 +234,8 @@ def test_follow_requests_by_address_are_limited_per_ip(app, create_signal, monke
     assert answers == [200, 200, 429]
 
 
-def test_unconfirmed_follows_and_alerts_go_after_7_days_and_messages_after_the_retention(app, create_signal, create_user):
+def test_unconfirmed_follows_and_alerts_go_after_7_days_and_messages_after_the_retention(app, create_signal,
+                                                                                        create_user):
     from app import clock
     from subscriptions import alerts, areas, retention
     from subscriptions.models import Alert
