@@ -53,6 +53,10 @@ def _init_extensions(app: Flask) -> None:
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    from app import db_pool
+
+    with app.app_context():
+        db_pool.install(db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["APP_TIMEZONE"])
     csrf.init_app(app)

@@ -63,8 +63,9 @@ def load(overrides: dict | None = None, environ: dict | None = None) -> dict:
         "DATABASE_IS_EMBEDDED": not env.get("DATABASE_URL"),
         "DEMO": _flag(env.get("DEMO")),
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", ""),
+        # A pooled connection idle this long is pinged before use (app/db_pool.py); others go straight to work.
+        "DATABASE_PING_AFTER_IDLE": _seconds(env.get("DATABASE_PING_AFTER_IDLE", "5")),
         "SQLALCHEMY_ENGINE_OPTIONS": {
-            "pool_pre_ping": True,
             "hide_parameters": True,   # a database error's text never carries the values it got
             # No parallel workers for this OLTP service: for the map's small boxes they only cost (bench_city).
             "connect_args": {"connect_timeout": int(env.get("DATABASE_CONNECT_TIMEOUT", "3")),
