@@ -9,6 +9,7 @@ filing with the same writes replayed through psycopg2 (in a transaction rolled b
 key could not be written twice). Prints figures; asserts nothing.
 
     BENCH_ROWS=100000,1000000  BENCH_SECONDS=4  BENCH_REPS=3  BENCH_THREADS=2,8  .venv/bin/python bench/bench_city.py
+    BENCH_CASES=points,/track  (only the cases whose label holds one of these)
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
 REPS = int(os.environ.get("BENCH_REPS", "3"))
 THREADS = [int(t) for t in os.environ.get("BENCH_THREADS", "2,8").split(",")]
 ROWS = [int(r) for r in os.environ.get("BENCH_ROWS", "100000,1000000").split(",")]
+ONLY = os.environ.get("BENCH_CASES", "")      # e.g. "points,/track": only the cases whose label holds one of these
 TICK = os.sysconf("SC_CLK_TCK")
 BLOCK = "23.3195,42.6955,23.3245,42.6985"       # about 410 m × 330 m in the centre
 DISTRICT = "23.27,42.66,23.37,42.73"
@@ -311,6 +313,8 @@ def bench_rows(rows: int, url: str) -> None:
         Case("item page", "GET", f"/signals/{number}"),
         Case("filing a report", "POST", "/signals/new", body=filing, rollback_only=True),
     ]
+    if ONLY:
+        cases = [case for case in cases if any(part in case.label for part in ONLY.split(","))]
     for case in cases:
         capture(url, case)
     server = serve("wsgi:app", port, env)

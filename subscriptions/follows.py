@@ -40,7 +40,9 @@ def _new(signal: Signal, **fields) -> Follow:
                                       **fields).on_conflict_do_nothing(
         index_elements=["signal_id", "user_id" if by_user else "email_hash"],
         index_where=Follow.user_id.is_not(None) if by_user else Follow.user_id.is_(None))
-    db.session.execute(statement)
+    made = db.session.scalar(statement.returning(Follow))
+    if made is not None:
+        return made
     same = Follow.user_id == fields["user_id"] if by_user else \
         and_(Follow.user_id.is_(None), Follow.email_hash == fields["email_hash"])
     return db.session.scalar(select(Follow).where(Follow.signal_id == signal.id, same))

@@ -12,6 +12,7 @@ from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
+from app.unit_of_work import transaction_cache
 from app.accounts.models import User
 from app.extensions import db
 from app.mail.addresses import mailbox
@@ -38,6 +39,9 @@ def pattern_of(typed: str) -> str:
     return "@" + key.rpartition("@")[2] if domain_only else key
 
 
+_MEMO = "blocked_addresses"
+
+
 def _candidates(address: str) -> list[str]:
     """The entries that would block an address: its mailbox, its domain and every parent domain."""
     key = mailbox(address)
@@ -49,7 +53,11 @@ def is_blocked(address: str | None) -> bool:
     """Whether mail to this address is withheld and its public reports wait for review."""
     if not address or "@" not in address:
         return False
-    return bool(db.session.scalar(select(exists().where(BlockedAddress.pattern.in_(_candidates(address))))))
+    memo = transaction_cache(_MEMO)          # a filing asks twice: for the hold, and for the filer's mail
+    if address not in memo:
+        memo[address] = bool(db.session.scalar(select(exists().where(
+            BlockedAddress.pattern.in_(_candidates(address))))))
+    return memo[address]
 
 
 def entries() -> Select:
@@ -60,6 +68,7 @@ def entries() -> Select:
 def block(typed: str, reason: str, actor: User | None) -> BlockedAddress:
     """Add an address or a domain; AlreadyBlocked if it is there (also when someone added it a moment ago)."""
     pattern = pattern_of(typed)
+    transaction_cache(_MEMO).clear()
     if db.session.scalar(select(BlockedAddress.id).where(BlockedAddress.pattern == pattern)) is not None:
         raise AlreadyBlocked(pattern)
     entry = BlockedAddress(pattern=pattern, reason=(reason or "").strip()[:REASON_MAX], created_at=clock.now(),
@@ -79,6 +88,7 @@ def block(typed: str, reason: str, actor: User | None) -> BlockedAddress:
 def unblock(entry: BlockedAddress, actor: User | None) -> None:
     """Remove an entry: reports from the address are published as any others again."""
     audit.record(actor.id if actor else None, "unblock_address", "blocked_address", entry.id, pattern=entry.pattern)
+    transaction_cache(_MEMO).clear()
     db.session.delete(entry)
     db.session.flush()
 

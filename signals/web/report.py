@@ -4,6 +4,7 @@ conversion of a valid form into the filing service's input."""
 from __future__ import annotations
 
 import secrets
+import time
 from decimal import Decimal
 
 from flask import current_app, request, session
@@ -36,6 +37,24 @@ PHOTO_ERRORS = {
 def build_form() -> ReportForm:
     """The form with its choices: each public kind's categories grouped by department, and the districts."""
     locale = current_locale()
+    kind = request.args.get("kind") if request.method == "GET" else None
+    form = ReportForm(categories=category_groups(locale), districts=district_choices(locale),
+                      **({"kind": kind} if kind in PUBLIC else {}))
+    if request.method == "GET" and request.args.get("place"):
+        prefill_place(form, request.args["place"], locale)
+    return form
+
+
+_GROUPS: dict[str, tuple[float, dict]] = {}
+GROUPS_TTL = 60.0      # seconds: categories change only by `flask seed` and migrations
+
+
+def category_groups(locale: str) -> dict[str, list]:
+    """Each public kind's active categories grouped by department name, in a locale: kept a minute per process
+    (like the districts), so the form's GET and POST run no statement for them."""
+    cached = _GROUPS.get(locale)
+    if cached is not None and time.monotonic() - cached[0] < GROUPS_TTL:
+        return cached[1]
     rows = db.session.execute(
         select(Category.kind, Category.code, in_locale(Category, "name", locale), in_locale(Department, "name", locale))
         .join(Department).where(Category.active.is_(True), Category.kind.in_([Kind(k) for k in PUBLIC]))
@@ -43,12 +62,13 @@ def build_form() -> ReportForm:
     groups: dict[str, dict[str, list]] = {kind: {} for kind in PUBLIC}
     for kind, code, name, department in rows:
         groups[kind.value].setdefault(department, []).append((code, name))
-    kind = request.args.get("kind") if request.method == "GET" else None
-    form = ReportForm(categories={k: list(v.items()) for k, v in groups.items()},
-                      districts=district_choices(locale), **({"kind": kind} if kind in PUBLIC else {}))
-    if request.method == "GET" and request.args.get("place"):
-        prefill_place(form, request.args["place"], locale)
-    return form
+    _GROUPS[locale] = (time.monotonic(), {k: list(v.items()) for k, v in groups.items()})
+    return _GROUPS[locale][1]
+
+
+def forget_category_groups() -> None:
+    """Drop the kept lists (after categories change in this process: tests, `flask seed`)."""
+    _GROUPS.clear()
 
 
 def prefill_place(form: ReportForm, ref: str, locale: str) -> None:
