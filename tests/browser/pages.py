@@ -3,9 +3,20 @@ axe's serious and critical findings."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from axe_playwright_python.sync_playwright import Axe
 
 PHONE = {"width": 390, "height": 844}
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def shot(target, name: str) -> None:
+    """Save a page (whole) or a locator's element as it is now to docs/screenshots/<name>.png (looked at before
+    an issue is closed)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    options = {"full_page": True} if hasattr(target, "goto") else {}
+    target.screenshot(path=str(SHOTS / f"{name}.png"), **options)
 
 
 def serious_violations(page) -> list:

@@ -17,11 +17,10 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from tests.browser.pages import PHONE, phone, serious_violations
+from tests.browser.pages import PHONE, phone, serious_violations, shot
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "screenshots"
 WIDE = {"width": 1280, "height": 1000}
 PASSWORD = "wistful-harbour-lantern-91"
 NEW_PASSWORD = "copper-meadow-whistle-58"
@@ -71,11 +70,10 @@ def _mailed_link(handler, to: str, path: str, timeout: float = 30) -> str:
 
 def _shoot(page, name: str) -> None:
     """The whole page at 390 px, then at 1280 px; a phone page never scrolls sideways."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shot(page, name)
     page.set_viewport_size(WIDE)
-    page.screenshot(path=str(SHOTS / f"{name}-1280.png"), full_page=True)
+    shot(page, f"{name}-1280")
     page.set_viewport_size(PHONE)
 
 

@@ -17,9 +17,9 @@ from app.kinds import Kind
 from signals import services
 from signals.routing import Place
 from subscriptions.models import Alert
-from tests.browser.pages import phone, serious_violations
+from tests.browser.pages import phone, serious_violations, shot
 from tests.browser.test_accounts_in_browser import mail_worker  # noqa: F401
-from tests.browser.test_private_filing_in_browser import PASSWORD, SHOTS, _log_in
+from tests.browser.test_private_filing_in_browser import PASSWORD, _log_in
 
 pytestmark = pytest.mark.browser
 WIDE = {"width": 1280, "height": 900}
@@ -60,8 +60,7 @@ def test_an_alert_drawn_as_a_polygon_catches_a_signal_inside_and_not_outside(chr
     page.wait_for_function("document.getElementById('polygon').value.length > 0")
     assert "Очертана е област" in page.inner_text("#drawn-status")
     found = serious_violations(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "alert-drawn-bg.png"), full_page=True)
+    shot(page, "alert-drawn-bg")
     page.click("#alert-form button[type=submit]")
     page.wait_for_url("**/my/subscriptions")
     assert "област, очертана на картата" in page.inner_text("main")

@@ -16,9 +16,9 @@ from signals import services
 from signals.routing import Place
 from signals.services.clarification import request_clarification
 from signals.workflow import Status
-from tests.browser.pages import phone, serious_violations
+from tests.browser.pages import phone, serious_violations, shot
 from tests.browser.test_accounts_in_browser import _mailed_link, mail_worker  # noqa: F401
-from tests.browser.test_private_filing_in_browser import SHOTS, _log_in, _pdf, residents  # noqa: F401
+from tests.browser.test_private_filing_in_browser import _log_in, _pdf, residents  # noqa: F401
 
 
 @pytest.fixture
@@ -50,8 +50,7 @@ def test_a_claim_from_the_mail_and_an_answer_with_a_file(chromium, live_server, 
     page.click("a[href='/my/claims']")
     page.wait_for_url("**/my/claims")
     found = {"claims": serious_violations(page)}
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "claims-bg.png"), full_page=True)
+    shot(page, "claims-bg")
     page.check(f"input[name=number][value='{anonymous}']")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/my/claims")
@@ -69,7 +68,7 @@ def test_a_claim_from_the_mail_and_an_answer_with_a_file(chromium, live_server, 
     scan.write_bytes(_pdf())
     page.set_input_files("#files", str(scan))
     found["answer"] = serious_violations(page)
-    page.screenshot(path=str(SHOTS / "clarification-answer-bg.png"), full_page=True)
+    shot(page, "clarification-answer-bg")
     page.click("#clarify button[type=submit]")
     page.wait_for_url(f"**/signals/{letter}")
     assert "Блок 12, вход Б." in page.inner_text("main") and f"{letter}-1.pdf" in page.inner_text("ul.files")

@@ -17,9 +17,8 @@ from app.extensions import db
 from app.kinds import Kind
 from signals import services
 from signals.routing import Place
-from tests.browser.pages import phone, serious_violations
+from tests.browser.pages import phone, serious_violations, shot
 from tests.browser.test_accounts_in_browser import mail_worker  # noqa: F401
-from tests.browser.test_private_filing_in_browser import SHOTS
 
 pytestmark = pytest.mark.browser
 PASSWORD = "amber-quarry-signal-83"
@@ -54,12 +53,11 @@ def test_a_manager_works_a_problem_from_the_inbox(chromium, live_server, manager
     rows = page.locator("table.inbox tbody tr")
     assert rows.count() > 0 and "INFRA" not in page.inner_text("main")
     found = {"inbox": serious_violations(page)}
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "console-inbox-bg.png"), full_page=True)
+    shot(page, "console-inbox-bg")
     page.click("p.view-switch a")
     page.wait_for_selector(".leaflet-interactive")
     found["map"] = serious_violations(page)
-    page.screenshot(path=str(SHOTS / "console-inbox-map-bg.png"), full_page=True)
+    shot(page, "console-inbox-map-bg")
     page.click("p.view-switch a")
     page.set_viewport_size({"width": 320, "height": 800})                    # reflow: the inbox on a phone
     time.sleep(0.2)
@@ -77,7 +75,7 @@ def test_a_manager_works_a_problem_from_the_inbox(chromium, live_server, manager
     page.click("#reply button[type=submit]")
     page.wait_for_url(f"**/console/signals/{number}")
     assert "Отговорът е публикуван." in page.inner_text("main")
-    page.screenshot(path=str(SHOTS / "console-item-bg.png"), full_page=True)
+    shot(page, "console-item-bg")
     page.set_viewport_size({"width": 320, "height": 800})                    # reflow: no sideways scrolling
     time.sleep(0.2)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
@@ -113,7 +111,7 @@ def test_an_operator_registers_a_callers_complaint_and_routes_it_from_triage(chr
     page.wait_for_url("**/console/moderation")
     assert "Изоставена кола" in page.inner_text("main")
     moderation = serious_violations(page)
-    page.screenshot(path=str(SHOTS / "console-moderation-bg.png"), full_page=True)
+    shot(page, "console-moderation-bg")
     page.click("nav.console-nav a[href$='/console/intake']")
     page.wait_for_url("**/console/intake")
     page.select_option("#kind", "complaint")
@@ -125,7 +123,7 @@ def test_an_operator_registers_a_callers_complaint_and_routes_it_from_triage(chr
     page.fill("#phone", "+359 88 765 4321")
     page.check("#by_hand")
     found = {"intake": serious_violations(page)}
-    page.screenshot(path=str(SHOTS / "console-intake-bg.png"), full_page=True)
+    shot(page, "console-intake-bg")
     page.click("main form[enctype] button[type=submit]")
     page.wait_for_url("**/console/signals/CP-*")
     number = page.url.rsplit("/", 1)[1]

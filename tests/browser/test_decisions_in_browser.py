@@ -17,11 +17,11 @@ from app.departments.models import Category, Membership
 from app.extensions import db
 from app.kinds import Kind
 from signals import services
-from tests.browser.pages import phone, serious_violations
+from tests.browser.pages import phone, serious_violations, shot
 from tests.browser.test_accounts_in_browser import mail_worker  # noqa: F401
 from tests.browser.test_console_in_browser import PASSWORD, SECRET, WIDE, _log_in_with_code
 from tests.browser.test_private_filing_in_browser import PASSWORD as RESIDENT_PASSWORD
-from tests.browser.test_private_filing_in_browser import SHOTS, _log_in, _pdf
+from tests.browser.test_private_filing_in_browser import _log_in, _pdf
 
 pytestmark = pytest.mark.browser
 
@@ -89,15 +89,14 @@ def test_an_authorised_official_extends_and_partially_grants_a_request_the_reque
     decision.write_bytes(_pdf())
     page.set_input_files("#files", str(decision))
     found = {"form": serious_violations(page)}
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "console-decision-form-bg.png"), full_page=True)
+    shot(page, "console-decision-form-bg")
     page.click("#decision button[type=submit]")
     page.wait_for_url(f"**/console/signals/{number}")
     assert "Решението е записано; заявителят е уведомен." in page.inner_text("main")
     assert "частичен достъп" in page.inner_text("#state-h + dl")
     assert "в 14-дневен срок от съобщаването" in page.inner_text("#decision-section")
     found["decided in the console"] = serious_violations(page)
-    page.screenshot(path=str(SHOTS / "console-decided-request-bg.png"), full_page=True)
+    shot(page, "console-decided-request-bg")
     context.close()
 
     clerk_context, clerk = phone(chromium)                                # a clerk without the authorisation
@@ -120,7 +119,7 @@ def test_an_authorised_official_extends_and_partially_grants_a_request_the_reque
         assert shown in text, shown
     assert resident.evaluate("document.documentElement.scrollWidth") <= 390
     found["decided"] = serious_violations(resident)
-    resident.screenshot(path=str(SHOTS / "decided-request-requester-bg.png"), full_page=True)
+    shot(resident, "decided-request-requester-bg")
     resident.set_viewport_size({"width": 320, "height": 800})                # reflow
     time.sleep(0.2)
     assert resident.evaluate("document.documentElement.scrollWidth") <= 320

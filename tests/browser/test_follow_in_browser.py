@@ -17,11 +17,11 @@ from app.kinds import Kind
 from signals import access
 from signals.models import Signal
 from signals.workflow import Status
-from tests.browser.pages import phone, serious_violations
+from tests.browser.pages import phone, serious_violations, shot
 from tests.browser.test_accounts_in_browser import mail_worker  # noqa: F401
 from tests.browser.test_console_in_browser import WIDE, _log_in_with_code, manager  # noqa: F401
 from tests.browser.test_private_filing_in_browser import PASSWORD as RESIDENT_PASSWORD
-from tests.browser.test_private_filing_in_browser import SHOTS, _log_in
+from tests.browser.test_private_filing_in_browser import _log_in
 
 pytestmark = pytest.mark.browser
 
@@ -71,8 +71,7 @@ def test_a_visitor_follows_by_email_and_a_resident_in_one_click(chromium, live_s
     visitor.wait_for_url(f"**/signals/{first}/follow")
     visitor.fill("#email", "walker@example.org")
     found["follow"] = serious_violations(visitor)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    visitor.screenshot(path=str(SHOTS / "follow-by-email-bg.png"), full_page=True)
+    shot(visitor, "follow-by-email-bg")
     visitor.click("main form button[type=submit]")
     assert "Проверете пощата си" in visitor.inner_text("main")
     confirm = _mail_link(mail_worker, "walker@example.org", r"(https?://\S+/subscriptions/confirm\?f=\d+&t=\S+)")
@@ -99,7 +98,7 @@ def test_a_visitor_follows_by_email_and_a_resident_in_one_click(chromium, live_s
     resident.goto(f"{live_server}/my/subscriptions")
     assert second in resident.inner_text("main")
     found["subscriptions"] = serious_violations(resident)
-    resident.screenshot(path=str(SHOTS / "my-subscriptions-bg.png"), full_page=True)
+    shot(resident, "my-subscriptions-bg")
     assert resident.locator(".messages-link .count").count() == 0
     _resolve(staff, live_server, second)
     deadline = time.monotonic() + 60
@@ -111,11 +110,11 @@ def test_a_visitor_follows_by_email_and_a_resident_in_one_click(chromium, live_s
     resident.wait_for_url("**/my/messages")
     assert second in resident.inner_text("main")
     found["messages"] = serious_violations(resident)
-    resident.screenshot(path=str(SHOTS / "my-messages-bg.png"), full_page=True)
+    shot(resident, "my-messages-bg")
     resident.goto(f"{live_server}/alerts/new")                            # an alert by district, no JavaScript needed
     resident.select_option("#district", index=1)
     found["alerts"] = serious_violations(resident)
-    resident.screenshot(path=str(SHOTS / "alert-new-bg.png"), full_page=True)
+    shot(resident, "alert-new-bg")
     resident.click("#alert-form button[type=submit]")
     resident.wait_for_url("**/my/subscriptions")
     assert resident.locator("form[action*='/my/alerts/']").count() == 1

@@ -5,14 +5,10 @@ the chosen kind. Screenshots of the error with a kept photo, the expired session
 
 from __future__ import annotations
 
-import io
-import re
-
 import pytest
 from PIL import Image
 
-from tests.browser.pages import serious_violations
-from tests.browser.test_private_filing_in_browser import SHOTS
+from tests.browser.pages import serious_violations, shot
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +32,7 @@ def test_a_validation_error_keeps_the_photo_and_the_filing_then_succeeds_with_it
     assert thumbnail.count() == 1
     assert tab.evaluate("img => img.complete && img.naturalWidth > 0", thumbnail.element_handle())
     assert tab.input_value("#description").startswith("Дълбока дупка")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SHOTS / "report-form-error-kept-photo-bg.png"), full_page=True)
+    shot(tab, "report-form-error-kept-photo-bg")
     tab.fill("#title", "Дупка пред блок 12")
     tab.click("#send")
     tab.wait_for_selector("#registered-number")
@@ -61,8 +56,7 @@ def test_a_lost_session_shows_our_page_with_the_typed_text_kept(tab, live_server
     assert tab.input_value("#title") == "Паднал клон на тротоара"
     assert tab.input_value("#description").startswith("Голям клон")
     assert serious_violations(tab) == []
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SHOTS / "session-expired-bg.png"), full_page=True)
+    shot(tab, "session-expired-bg")
     tab.click("#send")                                            # the page carries a fresh token: it goes through
     tab.wait_for_selector("#registered-number")
 
@@ -84,8 +78,7 @@ def test_the_429_page_says_when_to_try_again_and_links_back(app, tab, live_serve
     back = tab.locator("main a[href='/signals/new']")
     assert back.count() >= 1
     assert serious_violations(tab) == []
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(SHOTS / "too-many-requests-bg.png"), full_page=True)
+    shot(tab, "too-many-requests-bg")
 
 
 def test_a_long_word_or_url_never_widens_the_page_on_a_phone(chromium, live_server):

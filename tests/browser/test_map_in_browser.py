@@ -10,6 +10,7 @@ from app import clock
 from app.extensions import db
 from signals import access
 from signals.models import Signal
+from tests.browser.pages import shot
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +35,7 @@ def test_city_clusters_count_every_signal_and_a_street_shows_points(chromium, li
     counts = page.eval_on_selector_all(".cell-cluster span", "spans => spans.map(s => Number(s.textContent))")
     assert counts and sum(counts) == expected
     assert int(page.get_attribute("#map-signals", "data-count")) == expected
+    shot(page.locator("section", has=page.locator("#map-signals")), "map-city-clusters-bg-390")
     number = db.session.scalar(access.public_signals().where(
         Signal.location.isnot(None), Signal.registered_at >= clock.days_ago(30))
         .order_by(Signal.registered_at.desc()).with_only_columns(Signal.number))
@@ -51,6 +53,7 @@ def test_city_clusters_count_every_signal_and_a_street_shows_points(chromium, li
     popup = page.locator(".leaflet-popup-content")
     link = popup.locator("a")
     assert link.inner_text().startswith("SG-") and len(popup.inner_text().split("\n")) == 3
+    shot(page.locator("section", has=page.locator("#map-signals")), "map-street-points-bg-390")
     link.click()
     page.wait_for_load_state()
     assert "/signals/SG-" in page.url and page.locator("h1").inner_text()

@@ -4,7 +4,6 @@ the results open. Screenshots of each step go to docs/screenshots/."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -17,10 +16,9 @@ from signals import access
 from signals.models import Signal, Supporter
 from signals.workflow import FINAL
 
-from tests.browser.pages import phone, serious_violations
+from tests.browser.pages import SHOTS, phone, serious_violations
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _open_pothole() -> tuple[Signal, str, float, float]:

@@ -15,10 +15,9 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
 from app.extensions import db
-from tests.browser.pages import phone, serious_violations
+from tests.browser.pages import phone, serious_violations, shot
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "quiet-orchard-lantern-47"
 
 
@@ -63,8 +62,7 @@ def test_an_information_request_with_a_pdf_from_form_to_download(chromium, live_
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(_pdf())
     page.set_input_files("#files", str(scan))
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "private-form-bg.png"), full_page=True)
+    shot(page, "private-form-bg")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/signals/new/review?draft=*")
     assert "scan.pdf" in page.inner_text("main") and "Договори за почистване" in page.inner_text("main")
@@ -75,7 +73,7 @@ def test_an_information_request_with_a_pdf_from_form_to_download(chromium, live_
     page.fill("#title", "Договори за почистване, 2026")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/signals/new/review?draft=*")
-    page.screenshot(path=str(SHOTS / "private-review-bg.png"), full_page=True)
+    shot(page, "private-review-bg")
     page.click("#confirm")
     page.wait_for_url("**/registered")
     number = page.inner_text("#registered-number")
@@ -83,7 +81,7 @@ def test_an_information_request_with_a_pdf_from_form_to_download(chromium, live_
     page.goto(live_server + "/my/signals")
     found["cabinet"] = serious_violations(page)
     assert number in page.inner_text("main")
-    page.screenshot(path=str(SHOTS / "private-cabinet-bg.png"), full_page=True)
+    shot(page, "private-cabinet-bg")
     page.click(f"text={number}")
     link = page.locator("ul.files a").first
     with page.expect_download() as download:
