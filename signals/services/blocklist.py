@@ -12,10 +12,10 @@ from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
-from app.unit_of_work import transaction_cache
 from app.accounts.models import User
 from app.extensions import db
 from app.mail.addresses import mailbox
+from app.unit_of_work import transaction_cache
 from signals.models import BlockedAddress
 from signals.services.errors import InvalidInput
 
