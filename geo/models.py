@@ -4,7 +4,6 @@ or street for place search, from a dataset whose licence and attribution are kep
 from __future__ import annotations
 
 import enum
-import time
 from datetime import datetime
 
 from geoalchemy2 import Geometry, WKBElement
@@ -12,6 +11,7 @@ from sqlalchemy import DateTime, Enum, Float, Index, Integer, String, Text, sele
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.kept import Kept
 from app.localized import Localized, in_locale
 
 
@@ -99,21 +99,20 @@ class Place(Localized, db.Model):
         return f"<Place {self.kind.value} {self.name_bg!r} {self.district_code}>"
 
 
-_DISTRICTS: dict[str, tuple[float, list]] = {}
 DISTRICTS_TTL = 60.0   # seconds: boundaries change only by `flask areas import`
+_DISTRICTS: Kept[list] = Kept(DISTRICTS_TTL)
 
 
 def district_choices(locale: str) -> list[tuple[str, str]]:
     """(id, "code name") of every district in a locale, for forms: a small list kept a minute per process,
     never the polygons."""
-    cached = _DISTRICTS.get(locale)
-    if cached is not None and time.monotonic() - cached[0] < DISTRICTS_TTL:
-        return cached[1]
-    rows = db.session.execute(select(Area.id, Area.code, in_locale(Area, "name", locale))
-                              .where(Area.level == AreaLevel.district).order_by(Area.code)).all()
-    choices = [(str(id_), f"{code} {name}") for id_, code, name in rows]
-    _DISTRICTS[locale] = (time.monotonic(), choices)
-    return choices
+
+    def rows() -> list[tuple[str, str]]:
+        found = db.session.execute(select(Area.id, Area.code, in_locale(Area, "name", locale))
+                                   .where(Area.level == AreaLevel.district).order_by(Area.code)).all()
+        return [(str(id_), f"{code} {name}") for id_, code, name in found]
+
+    return _DISTRICTS.get(locale, rows)
 
 
 def forget_districts() -> None:

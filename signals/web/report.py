@@ -4,7 +4,6 @@ conversion of a valid form into the filing service's input."""
 from __future__ import annotations
 
 import secrets
-import time
 from decimal import Decimal
 
 from flask import current_app, request, session
@@ -14,6 +13,7 @@ from sqlalchemy import select
 
 from app.departments.models import Category, Department
 from app.extensions import db, limiter
+from app.kept import Kept
 from app.unit_of_work import unit_of_work
 from app.kinds import Kind
 from app.localized import current_locale, in_locale
@@ -45,25 +45,26 @@ def build_form() -> ReportForm:
     return form
 
 
-_GROUPS: dict[str, tuple[float, dict]] = {}
 GROUPS_TTL = 60.0      # seconds: categories change only by `flask seed` and migrations
+_GROUPS: Kept[dict] = Kept(GROUPS_TTL)
 
 
 def category_groups(locale: str) -> dict[str, list]:
     """Each public kind's active categories grouped by department name, in a locale: kept a minute per process
     (like the districts), so the form's GET and POST run no statement for them."""
-    cached = _GROUPS.get(locale)
-    if cached is not None and time.monotonic() - cached[0] < GROUPS_TTL:
-        return cached[1]
-    rows = db.session.execute(
-        select(Category.kind, Category.code, in_locale(Category, "name", locale), in_locale(Department, "name", locale))
-        .join(Department).where(Category.active.is_(True), Category.kind.in_([Kind(k) for k in PUBLIC]))
-        .order_by(Department.code, Category.position, Category.code)).all()
-    groups: dict[str, dict[str, list]] = {kind: {} for kind in PUBLIC}
-    for kind, code, name, department in rows:
-        groups[kind.value].setdefault(department, []).append((code, name))
-    _GROUPS[locale] = (time.monotonic(), {k: list(v.items()) for k, v in groups.items()})
-    return _GROUPS[locale][1]
+
+    def groups() -> dict[str, list]:
+        rows = db.session.execute(
+            select(Category.kind, Category.code, in_locale(Category, "name", locale),
+                   in_locale(Department, "name", locale))
+            .join(Department).where(Category.active.is_(True), Category.kind.in_([Kind(k) for k in PUBLIC]))
+            .order_by(Department.code, Category.position, Category.code)).all()
+        grouped: dict[str, dict[str, list]] = {kind: {} for kind in PUBLIC}
+        for kind, code, name, department in rows:
+            grouped[kind.value].setdefault(department, []).append((code, name))
+        return {k: list(v.items()) for k, v in grouped.items()}
+
+    return _GROUPS.get(locale, groups)
 
 
 def forget_category_groups() -> None:
