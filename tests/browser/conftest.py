@@ -10,13 +10,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.seed import seed_demo
-from tests.fixtures.database import KEEP
+from tests.fixtures.database import emptied_tables
 from tests.fixtures.services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,12 +38,8 @@ def demo_city(app, committed):
     return app
 
 
-def _tables() -> list[str]:
-    return [t.name for t in db.metadata.sorted_tables if t.name not in KEEP]
-
-
 def _snapshot() -> None:
-    tables = _tables()
+    tables = emptied_tables()
     with db.engine.begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {SNAPSHOT} CASCADE"))
         conn.execute(text(f"CREATE SCHEMA {SNAPSHOT}"))
@@ -66,7 +61,7 @@ def _restore() -> bool:
     try:
         with db.engine.begin() as conn:
             conn.execute(text("SET LOCAL session_replication_role = replica"))
-            for name in _tables():
+            for name in emptied_tables():
                 conn.execute(text(f'INSERT INTO public."{name}" SELECT * FROM {SNAPSHOT}."{name}"'))
             for sequence, value in _sequences.items():
                 conn.execute(text("SELECT setval(:name, :value, :called)"),
