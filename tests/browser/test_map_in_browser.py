@@ -35,6 +35,8 @@ def test_city_clusters_count_every_signal_and_a_street_shows_points(chromium, li
     counts = page.eval_on_selector_all(".cell-cluster span", "spans => spans.map(s => Number(s.textContent))")
     assert counts and sum(counts) == expected
     assert int(page.get_attribute("#map-signals", "data-count")) == expected
+    scale, attribution = (page.locator(f".leaflet-control-{name}").bounding_box() for name in ("scale", "attribution"))
+    assert scale["x"] + scale["width"] <= attribution["x"], (scale, attribution)    # the text never covers the scale
     shot(page.locator("section", has=page.locator("#map-signals")), "map-city-clusters-bg-390")
     number = db.session.scalar(access.public_signals().where(
         Signal.location.isnot(None), Signal.registered_at >= clock.days_ago(30))
