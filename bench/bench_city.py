@@ -310,6 +310,7 @@ def bench_rows(rows: int, url: str) -> None:
         Case("cells, whole city (level 0)", "GET", f"/map/cells.json?level=0&from={first}&v=1"),
         Case("cells, whole city (level 1)", "GET", f"/map/cells.json?level=1&from={first}&v=1"),
         Case("/track", "GET", f"/track?number={number}"),
+        Case("/track, no number (page alone)", "GET", "/track"),
         Case("item page", "GET", f"/signals/{number}"),
         Case("filing a report", "POST", "/signals/new", body=filing, rollback_only=True),
     ]
@@ -328,7 +329,9 @@ def bench_rows(rows: int, url: str) -> None:
                 results.setdefault(("bare Flask hello", threads), []).append((hello_run, hello_run))
                 for case in cases:
                     mine = drive(lambda: product_call(port, case), threads, CpuMeter(server.pid))
-                    alone = drive(lambda: postgres_call(url, case), threads, CpuMeter(None))
+                    alone = None                    # a page that runs no statement has nothing to compare
+                    if case.statements:
+                        alone = drive(lambda: postgres_call(url, case), threads, CpuMeter(None))
                     results.setdefault((case.label, threads), []).append((mine, alone))
     finally:
         for process in (server, hello):
@@ -338,19 +341,23 @@ def bench_rows(rows: int, url: str) -> None:
 
 
 def report(rows: int, results: dict) -> None:
+    """One line per case and thread count; a case that runs no statement has no PostgreSQL columns."""
     print(f"\n== {rows:,} items ==")
     print(f"{'case':<30}{'thr':>4}{'req/s':>9}{'PG req/s':>10}{'ratio':>7}{'vs hello':>9}{'p50 ms':>8}{'p95':>8}"
           f"{'p99':>8}{'bytes':>9}{'web ms':>8}{'PG ms':>7}{'PG alone ms':>12}")
     for (label, threads), runs in results.items():
         hello = statistics.median(r[0].rate for r in results[("bare Flask hello", threads)])
-        ratio = statistics.median(m.rate / a.rate for m, a in runs)
         latencies = [x for m, _ in runs for x in m.latencies]
         product = statistics.median(m.rate for m, _ in runs)
-        print(f"{label:<30}{threads:>4}{product:>9.1f}{statistics.median(a.rate for _, a in runs):>10.1f}"
-              f"{ratio:>7.2f}{product / hello:>9.2f}{pct(latencies, 50):>8.2f}{pct(latencies, 95):>8.2f}"
-              f"{pct(latencies, 99):>8.2f}{statistics.median(m.size for m, _ in runs):>9.0f}"
+        alone = [(m, a) for m, a in runs if a is not None]
+        pg_rate, ratio, pg_alone = (f"{statistics.median(a.rate for _, a in alone):>10.1f}",
+                                    f"{statistics.median(m.rate / a.rate for m, a in alone):>7.2f}",
+                                    f"{statistics.median(a.pg_ms for _, a in alone):>12.2f}") if alone else (
+                                    f"{'-':>10}", f"{'-':>7}", f"{'-':>12}")
+        print(f"{label:<30}{threads:>4}{product:>9.1f}{pg_rate}{ratio}{product / hello:>9.2f}{pct(latencies, 50):>8.2f}"
+              f"{pct(latencies, 95):>8.2f}{pct(latencies, 99):>8.2f}{statistics.median(m.size for m, _ in runs):>9.0f}"
               f"{statistics.median(m.web_ms for m, _ in runs):>8.2f}{statistics.median(m.pg_ms for m, _ in runs):>7.2f}"
-              f"{statistics.median(a.pg_ms for _, a in runs):>12.2f}")
+              f"{pg_alone}")
 
 
 if __name__ == "__main__":
