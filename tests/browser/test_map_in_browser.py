@@ -55,6 +55,11 @@ def test_city_clusters_count_every_signal_and_a_street_shows_points(chromium, li
     popup = page.locator(".leaflet-popup-content")
     link = popup.locator("a")
     assert link.inner_text().startswith("SG-") and len(popup.inner_text().split("\n")) == 3
+    # Leaflet fades a popup in: the screenshot waits until it is fully drawn, or its text looks faint.
+    for _ in range(50):                     # (wait_for_function would need eval, which our CSP forbids)
+        if page.locator(".leaflet-popup").evaluate("popup => getComputedStyle(popup).opacity") == "1":
+            break
+        page.wait_for_timeout(50)
     shot(page.locator("section", has=page.locator("#map-signals")), "map-street-points-bg-390")
     link.click()
     page.wait_for_load_state()
