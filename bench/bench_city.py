@@ -4,9 +4,11 @@ For each case the product answers over HTTP (gunicorn as `make run` starts it, r
 and PostgreSQL alone runs the product's own statements, captured from the same request in-process; the two
 are interleaved in one run with the same number of client threads (2 and 8), three times, and the median
 ratio is printed with p50/p95/p99, bytes per answer and CPU milliseconds per request of the web process and
-of PostgreSQL. /track and an item page are compared with a bare Flask hello under the same gunicorn; a
-filing with the same writes replayed through psycopg2 (in a transaction rolled back: the unique number and
-key could not be written twice). Prints figures; asserts nothing.
+of PostgreSQL. The map's URLs carry the stored data version, as a client's do, so the whole city's cells come
+from the body each web process keeps per version (PostgreSQL alone runs the statements that make it); one
+unversioned row shows them made on every request. /track and an item page are compared with a bare Flask hello
+under the same gunicorn; a filing with the same writes replayed through psycopg2 (in a transaction rolled back:
+the unique number and key could not be written twice). Prints figures; asserts nothing.
 
     BENCH_ROWS=100000,1000000  BENCH_SECONDS=4  BENCH_REPS=3  BENCH_THREADS=2,8  .venv/bin/python bench/bench_city.py
     BENCH_CASES=points,/track  (only the cases whose label holds one of these)
@@ -141,6 +143,7 @@ def capture(url: str, case: Case) -> None:
 
     from app import create_app
     from app.extensions import db
+    from signals import map_data
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg2://"),
                       "TESTING": False, "FILING_RATE_LIMIT": "1000000 per hour",
@@ -165,6 +168,7 @@ def capture(url: str, case: Case) -> None:
                 f"SELECT setval(pg_get_serial_sequence('signals', 'id'), "
                 f"greatest({FRESH_ID}, (SELECT max(id) FROM signals)))")).scalar()
             db.session.commit()
+        map_data.forget_kept()          # a kept whole-city body would hide the statements that make it
         event.listen(db.engine, "before_cursor_execute", grab)
         response = client.open(case.path, method=case.method, data=data)
         event.remove(db.engine, "before_cursor_execute", grab)
@@ -295,6 +299,8 @@ def bench_rows(rows: int, url: str) -> None:
         number = cur.fetchone()[0]
         cur.execute("SELECT code FROM categories WHERE kind = 'problem' ORDER BY id LIMIT 1")
         category = cur.fetchone()[0]
+        cur.execute("SELECT (value ->> 'v')::bigint FROM site_settings WHERE key = 'map_version'")
+        version = (cur.fetchone() or [0])[0] or 0        # what /map/version.json tells a client now
     conn.close()
     port, hello_port = 5700 + os.getpid() % 200, 5900 + os.getpid() % 90
     env = {**os.environ, "DATABASE_URL": url, "PORT": str(port), "INSTANCE": f"bench{rows}",
@@ -305,10 +311,11 @@ def bench_rows(rows: int, url: str) -> None:
               "title": "Дупка на платното", "description": "Дълбока дупка пред входа, опасна за колите.",
               "place_description": "", "name": "", "email": "bench@example.org", "website": ""}
     cases = [
-        Case("points, city block", "GET", f"/map/signals.geojson?bbox={BLOCK}&from={first}&v=1"),
-        Case("cells, district (level 2)", "GET", f"/map/cells.json?level=2&bbox={DISTRICT}&from={first}&v=1"),
-        Case("cells, whole city (level 0)", "GET", f"/map/cells.json?level=0&from={first}&v=1"),
-        Case("cells, whole city (level 1)", "GET", f"/map/cells.json?level=1&from={first}&v=1"),
+        Case("points, city block", "GET", f"/map/signals.geojson?bbox={BLOCK}&from={first}&v={version}"),
+        Case("cells, district (level 2)", "GET", f"/map/cells.json?level=2&bbox={DISTRICT}&from={first}&v={version}"),
+        Case("cells, whole city (level 0)", "GET", f"/map/cells.json?level=0&from={first}&v={version}"),
+        Case("cells, whole city (level 1)", "GET", f"/map/cells.json?level=1&from={first}&v={version}"),
+        Case("cells, level 0, unversioned", "GET", f"/map/cells.json?level=0&from={first}"),
         Case("/track", "GET", f"/track?number={number}"),
         Case("/track, no number (page alone)", "GET", "/track"),
         Case("item page", "GET", f"/signals/{number}"),

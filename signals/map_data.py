@@ -5,7 +5,9 @@ and carries codes, never words in a language: one cached answer serves everyone.
 Points start from `access.public_signals()`; cells come from map_cells, which counts
 exactly what it selects. A URL that names the data version and the window's first
 local date is immutable; the version (`version()`) moves at most once a minute, and
-only after the cells changed.
+only after the cells changed. The whole city's cells for the current version are made
+once per process and kept (`cells_for`): a browser or a proxy keeps that immutable URL's
+body just as long.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from app import clock, site_settings
 from app.departments.models import Category
 from app.extensions import db
+from app.kept import Kept, LastUsed
 from app.kinds import PUBLIC_KINDS, Kind
 from app.web.fields import whole_number
 from signals import access, map_cells, workflow
@@ -31,6 +34,10 @@ MAX_FEATURES = 5000
 VERSION_KEY = "map_version"
 VERSION_EVERY = 60          # seconds: the version moves at most this often
 CHANGE_MARGIN = 120         # seconds: how late a change's transaction may commit and still move the version
+VERSION_KEPT = 5.0          # seconds: how long a process trusts the stored version it last read
+KEPT_CHARS = 8_000_000      # the whole-city cell bodies a process keeps, in characters (bodies are ASCII)
+_stored: Kept[int] = Kept(VERSION_KEPT)
+_city_bodies = LastUsed(KEPT_CHARS)
 
 
 @dataclass(frozen=True)
@@ -182,7 +189,34 @@ def version() -> int:
     current = int(now)
     site_settings.put(VERSION_KEY, {"v": current})
     db.session.commit()
+    _stored.clear()
     return current
+
+
+def stored_version() -> int:
+    """The data version as stored (this never moves it), read by this process at most VERSION_KEPT seconds ago."""
+    return _stored.get(VERSION_KEY, lambda: int((site_settings.get(VERSION_KEY) or {}).get("v", 0)))
+
+
+def cells_for(level: int, window: Window, asked_version: int | None) -> str:
+    """The cells' JSON text for a request that names a version. The whole city's (no box) for the current version
+    is made once per process and version, then kept: its URL is immutable, so browsers and proxies keep that same
+    body as long, and the version moves within a minute of a change. A box, or any other version, is made afresh
+    (an earlier version's body is gone; a version not reached yet must not be filled with today's data)."""
+    if window.box is not None or asked_version is None or asked_version != stored_version():
+        return cells(level, window)
+    key = (asked_version, level, window.first_day, window.filters.category_id, window.filters.status)
+    body = _city_bodies.get(key)
+    if body is None:
+        body = cells(level, window)
+        _city_bodies.put(key, body)
+    return body
+
+
+def forget_kept() -> None:
+    """Drop the version and the bodies this process keeps (tests, whose data and versions roll back)."""
+    _stored.clear()
+    _city_bodies.clear()
 
 
 def windows() -> dict[str, str]:

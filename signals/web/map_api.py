@@ -1,9 +1,10 @@
 """The map's data over HTTP: the version document, cell counts, points, labels, and the open problems near a
 point that the report form offers for "me too".
 
-Bodies come from PostgreSQL as text and go out as they are. A URL that carries the
-data version (`v`) is immutable: the version names the data, and the window's first
-local date (`from`) is in the URL too. Without `v`, a short cache.
+Bodies come from PostgreSQL as text and go out as they are. A URL that carries a
+data version (`v`) already reached is immutable: the version names the data, and the
+window's first local date (`from`) is in the URL too. Without `v`, or with one still
+to come, a short cache.
 """
 
 from __future__ import annotations
@@ -27,9 +28,15 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=15"
 
 
-def _json(body: str) -> Response:
-    cache = IMMUTABLE if whole_number(request.args.get("v"), 0, 2**63) is not None else SHORT     # a time stamp
-    return Response(body, mimetype="application/json", headers={"Cache-Control": cache})
+def _asked_version() -> int | None:
+    return whole_number(request.args.get("v"), 0, 2**63)      # a time stamp
+
+
+def _json(body: str, asked_version: int | None) -> Response:
+    """Immutable when the URL names a version already reached; short-lived without one, or for a version still to
+    come (a shared cache must not keep today's body under a version that will name other data)."""
+    reached = asked_version is not None and asked_version <= map_data.stored_version()
+    return Response(body, mimetype="application/json", headers={"Cache-Control": IMMUTABLE if reached else SHORT})
 
 
 @bp.get("/map/version.json")
@@ -48,7 +55,8 @@ def cells():
         level, window = map_data.level_of(request.args.get("level")), map_data.parse(request.args, box_required=False)
     except BadQuery as bad:
         return error_response(400, bad.code, str(bad))
-    return _json(map_data.cells(level, window))
+    asked = _asked_version()
+    return _json(map_data.cells_for(level, window, asked), asked)
 
 
 @bp.get("/map/signals.geojson")
@@ -58,7 +66,7 @@ def signals():
         window = map_data.parse(request.args)
     except BadQuery as bad:
         return error_response(400, bad.code, str(bad))
-    return _json(map_data.points(window))
+    return _json(map_data.points(window), _asked_version())
 
 
 @bp.get("/map/labels.<locale>.json")

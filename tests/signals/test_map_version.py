@@ -1,5 +1,6 @@
 """The map's data version: moves at most once a minute, only after the cells change; versioned URLs are
-immutable, unversioned ones short-lived; the version document names each window's first local date."""
+immutable, unversioned ones (and versions still to come) short-lived; the version document names each window's
+first local date; the whole city's cells are made once per version and process, everything else afresh."""
 
 from __future__ import annotations
 
@@ -8,6 +9,23 @@ from datetime import timedelta
 from app import clock
 from app.kinds import Kind
 from signals import map_data
+
+IMMUTABLE, SHORT = "public, max-age=31536000, immutable", "public, max-age=15"
+
+
+def _with_statements(call):
+    """What `call` returns, and the SQL statements it ran."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    seen = []
+    listener = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        return call(), seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def test_the_version_moves_at_most_once_a_minute_and_only_after_a_change(db_session, create_signal):
@@ -34,9 +52,9 @@ def test_versioned_urls_are_immutable_and_the_version_document_is_short_lived(cl
     body = document.json
     assert body["from"]["30"] == (clock.today() - timedelta(days=30)).isoformat()
     versioned = client.get(f"/map/cells.json?level=0&from={body['from']['30']}&v={body['version']}")
-    assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert versioned.headers["Cache-Control"] == IMMUTABLE
     assert versioned.json["total"] == 1
-    assert client.get("/map/cells.json?level=0").headers["Cache-Control"] == "public, max-age=15"
+    assert client.get("/map/cells.json?level=0").headers["Cache-Control"] == SHORT
 
 
 def test_cells_answer_bad_input_with_a_json_400(client):
@@ -45,3 +63,36 @@ def test_cells_answer_bad_input_with_a_json_400(client):
                         ("level=1&category=nope", "bad_category")):
         response = client.get(f"/map/cells.json?{query}")
         assert response.status_code == 400 and response.json["error"] == code, query
+
+
+def test_the_whole_city_is_made_once_per_version_and_kept_as_long_as_a_browser_keeps_it(app, client, create_signal):
+    with clock.frozen("2026-06-10 12:00"):
+        create_signal(Kind.problem)
+        document = client.get("/map/version.json").json
+        url = f"/map/cells.json?level=0&from={document['from']['30']}&v={document['version']}"
+        first = client.get(url)
+        again, statements = _with_statements(lambda: client.get(url))
+        assert first.json["total"] == 1 and again.get_data() == first.get_data() and statements == []
+        assert again.headers["Cache-Control"] == IMMUTABLE
+        create_signal(Kind.problem)
+        assert client.get(url).json["total"] == 1          # this version's body, as any cache of the URL keeps it
+    with clock.frozen("2026-06-10 12:01:10"):
+        moved = client.get("/map/version.json").json
+        assert moved["version"] > document["version"]       # the change moves the version within the minute
+        fresh = client.get(f"/map/cells.json?level=0&from={moved['from']['30']}&v={moved['version']}")
+        assert fresh.json["total"] == 2 and fresh.headers["Cache-Control"] == IMMUTABLE
+
+
+def test_a_box_an_earlier_version_and_one_still_to_come_are_made_afresh(client, create_signal):
+    create_signal(Kind.problem)
+    document = client.get("/map/version.json").json
+    base = f"/map/cells.json?from={document['from']['30']}"
+    urls = {"box": f"{base}&level=2&bbox=23.0,42.5,23.7,42.9&v={document['version']}",
+            "earlier": f"{base}&level=0&v=1", "to come": f"{base}&level=0&v={document['version'] + 600}"}
+    answers = {name: client.get(url) for name, url in urls.items()}
+    assert {name: answer.json["total"] for name, answer in answers.items()} == dict.fromkeys(urls, 1)
+    # A shared cache may keep a reached version's URL, but not one still to come: it will name other data.
+    assert {name: answer.headers["Cache-Control"] for name, answer in answers.items()} == {
+        "box": IMMUTABLE, "earlier": IMMUTABLE, "to come": SHORT}
+    create_signal(Kind.problem)
+    assert {name: client.get(url).json["total"] for name, url in urls.items()} == dict.fromkeys(urls, 2)
