@@ -20,7 +20,7 @@ from app.kinds import Kind
 from app.localized import current_locale
 from app.mail.addresses import optional_email
 from app.unit_of_work import unit_of_work
-from app.web.fields import CleanForm, DecimalField, whole_number
+from app.web.fields import CleanForm, DecimalField, options, whole_number
 from geo.models import district_choices
 from subscriptions import alerts, areas, follows, tokens
 from subscriptions.models import Alert
@@ -47,20 +47,20 @@ class AlertForm(CleanForm):
     categories = SelectMultipleField(_l("Only these categories (none chosen: every category)"), choices=[],
                                      validate_choice=False, option_widget=CheckboxInput(),
                                      widget=ListWidget(prefix_label=False))
-    mode = RadioField(_l("When"), default="immediate", choices=[
+    mode = RadioField(_l("When"), default="immediate", choices=options([
         ("immediate", _l("at once, one email per new signal (at most 10 a day; the rest in the digest)")),
-        ("digest", _l("one email a day with the new signals"))])
+        ("digest", _l("one email a day with the new signals"))]))
     digest_hour = SelectField(_l("Time of the daily email"), default="7",
-                              choices=[(str(h), f"{h:02d}:00") for h in range(24)])
+                              choices=options([(str(h), f"{h:02d}:00") for h in range(24)]))
     email = EmailField(_l("Your email address"), validators=[Length(max=254), lambda f, field: optional_email(field)],
                        render_kw={"autocomplete": "email"})
 
 
 def _form() -> AlertForm:
     form = AlertForm()
-    form.district.choices = [("", "—")] + district_choices(current_locale())
-    form.categories.choices = [(c.code, c.text("name")) for c in db.session.scalars(
-        select(Category).where(Category.kind == Kind.problem, Category.active.is_(True)).order_by(Category.position))]
+    form.district.choices = options([("", "—")] + district_choices(current_locale()))
+    form.categories.choices = options([(c.code, c.text("name")) for c in db.session.scalars(
+        select(Category).where(Category.kind == Kind.problem, Category.active.is_(True)).order_by(Category.position))])
     return form
 
 

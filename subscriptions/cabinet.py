@@ -15,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app import clock
 from app.extensions import db
 from app.localized import current_locale
-from app.web.fields import CleanForm, whole_number
+from app.web.fields import CleanForm, options, whole_number
 from signals import access, labels, workflow
 from signals.models import Signal
 from signals.workflow import Status
@@ -62,8 +62,8 @@ OPTIONAL = {"status": _l("status changes of the items I follow"), "reply": _l("t
 
 
 class PreferencesForm(CleanForm):
-    mail = SelectMultipleField(_l("Also by email"), choices=list(OPTIONAL.items()), option_widget=CheckboxInput(),
-                               widget=ListWidget(prefix_label=False))
+    mail = SelectMultipleField(_l("Also by email"), choices=options(list(OPTIONAL.items())),
+                               option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
 
 
 @bp.post("/my/messages/preferences")

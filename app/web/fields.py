@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted   # Flask-WTF's own markers for "read the request"
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, FileField, HiddenField, MultipleFileField, PasswordField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
@@ -138,3 +139,9 @@ def whole_number(value: str | None, low: int = 1, high: int = 10**9) -> int | No
     # ASCII digits only: str.isdigit() also takes "²" and "⑤", which int() refuses (a 500 once, on several routes).
     return int(value) if value.isascii() and value.isdigit() and len(value) <= len(str(high)) \
         and low <= int(value) <= high else None
+
+
+def options(pairs) -> list[SelectChoice]:
+    """A choice field's options from (value, label) pairs (WTForms 3.3 deprecates plain tuples); read them back as
+    `option.value` and `option.label`."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -20,7 +20,7 @@ from app.accounts.models import Role
 from app.extensions import db
 from app.unit_of_work import unit_of_work
 from app.web.errors import error_response
-from app.web.fields import CleanForm, Visible
+from app.web.fields import CleanForm, Visible, options
 from signals.console.guard import console_page
 from signals.deadlines import CalendarGap
 from signals.models import CalendarDay
@@ -33,8 +33,8 @@ NO_STORE = {"Cache-Control": "private, no-store"}
 class DayForm(CleanForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Give a date."))])
     working = RadioField(_l("The day becomes"), default="no", validators=[InputRequired()],
-                         choices=[("no", _l("non-working (due dates on it move to the next working day)")),
-                                  ("yes", _l("working (due dates never move earlier)"))])
+                         choices=options([("no", _l("non-working (due dates on it move to the next working day)")),
+                                          ("yes", _l("working (due dates never move earlier)"))]))
     note = StringField(_l("Why (e.g. the decree)"), validators=[Visible(), Length(max=200)])
 
     def validate_day(self, field) -> None:

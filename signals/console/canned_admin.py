@@ -14,7 +14,7 @@ from wtforms.validators import Length
 from app.extensions import db
 from app.unit_of_work import unit_of_work
 from app.web.errors import error_response
-from app.web.fields import CleanForm, Visible
+from app.web.fields import CleanForm, Visible, options
 from signals.console.audit_view import managed
 from signals.console.guard import console_page
 from signals.models import CannedResponse
@@ -25,7 +25,7 @@ NO_STORE = {"Cache-Control": "private, no-store"}
 
 
 class CannedForm(CleanForm):
-    locale = SelectField(_l("Language"), choices=[("bg", "Български"), ("en", "English"), ("ru", "Русский")])
+    locale = SelectField(_l("Language"), choices=options([("bg", "Български"), ("en", "English"), ("ru", "Русский")]))
     title = StringField(_l("Title (for staff)"), validators=[Visible(), Length(max=120)])
     body = TextAreaField(_l("Text"), validators=[Visible(), Length(max=10_000)])
 

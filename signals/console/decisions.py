@@ -14,7 +14,7 @@ from flask_login import current_user
 from app.localized import current_locale
 from app.unit_of_work import unit_of_work
 from app.web.errors import error_response
-from app.web.fields import whole_number
+from app.web.fields import options, whole_number
 from signals import document_uploads, workflow
 from signals.access import Reader
 from signals.console import forms
@@ -45,11 +45,12 @@ def _decision_form(item: Signal) -> forms.DecisionForm:
     """The decision form with the outcomes, grounds and reasons of the item's kind, in the reader's language."""
     law, locale = profile(), current_locale()
     form = forms.DecisionForm(data={"version": str(item.version), "access_form": item.access_form or ""})
-    form.outcome.choices = [(s.value, workflow.label(s, locale, item.kind)) for s in decisions.OUTCOMES[item.kind]
-                            if s in workflow.allowed(item.kind, item.status)]
-    form.grounds.choices = [(code, text(ground, locale)) for code, ground in law.refusal_grounds.items()]
-    form.without_consideration.choices = [(code, text(reason, locale)) for code, reason
-                                          in law.without_consideration[item.kind].items()]
+    form.outcome.choices = options([(s.value, workflow.label(s, locale, item.kind))
+                                    for s in decisions.OUTCOMES[item.kind]
+                                    if s in workflow.allowed(item.kind, item.status)])
+    form.grounds.choices = options([(code, text(ground, locale)) for code, ground in law.refusal_grounds.items()])
+    form.without_consideration.choices = options([(code, text(reason, locale)) for code, reason
+                                                  in law.without_consideration[item.kind].items()])
     return form
 
 
@@ -66,7 +67,7 @@ def _decision(form: forms.DecisionForm) -> decisions.Decision:
 
 def _take(item: Signal, form: forms.DecisionForm) -> bool:
     """Check and record the decision; False with the errors at their fields."""
-    if form.outcome.data not in {value for value, _label in form.outcome.choices}:
+    if form.outcome.data not in {option.value for option in form.outcome.choices}:
         form.outcome.errors = [MESSAGES["outcome"]()]
         return False
     decision = _decision(form)

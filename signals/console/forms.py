@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.kinds import PUBLIC_KINDS, Kind
 from app.mail.addresses import optional_email
-from app.web.fields import CleanForm, DecimalField, Visible, whole_number
+from app.web.fields import CleanForm, DecimalField, Visible, options, whole_number
 from signals.labels import ACCESS_FORMS as LABELS
 from signals.labels import HIDDEN
 from signals.models import Channel, HiddenReason
@@ -40,7 +40,8 @@ class StatusForm(VersionedForm):
 class ReplyForm(VersionedForm):
     body = TextAreaField(_l("Reply"), validators=[Visible(), Length(max=TEXT)])
     audience = RadioField(_l("Who reads it"), default="public",
-                          choices=[("public", _l("everyone who may see the item")), ("filer", _l("the filer only"))])
+                          choices=options([("public", _l("everyone who may see the item")),
+                                           ("filer", _l("the filer only"))]))
     files = MultipleFileField(_l("Photos (optional: the \"after\" beside the filer's \"before\")"),
                               render_kw={"accept": "image/jpeg,image/png"})
 
@@ -73,9 +74,9 @@ class RedactForm(VersionedForm):
 
 
 class ExtendForm(VersionedForm):
-    article = SelectField(_l("Extension under"), choices=[
+    article = SelectField(_l("Extension under"), choices=options([
         ("30", _l("art. 30: the information is large in volume (+10 days)")),
-        ("31", _l("art. 31: a third party's consent is needed (+14 days)"))])
+        ("31", _l("art. 31: a third party's consent is needed (+14 days)"))]))
     reason = TextAreaField(_l("Reason (the requester reads it)"), validators=[Visible(), Length(max=2000)])
 
 
@@ -95,10 +96,11 @@ class IntakeForm(CleanForm):
     """An operator registers what a person brought by phone, email, paper or in person, on their behalf."""
 
     submission_key = HiddenField()
-    kind = SelectField(_l("Kind"), choices=[(k.value, k.value) for k in Kind], default=Kind.problem.value)
+    kind = SelectField(_l("Kind"), choices=options([(k.value, k.value) for k in Kind]), default=Kind.problem.value)
     channel = SelectField(_l("Received by"), default=Channel.phone.value,
-                          choices=[(Channel.phone.value, _l("phone")), (Channel.email.value, _l("email")),
-                                   (Channel.paper.value, _l("paper")), (Channel.in_person.value, _l("in person"))])
+                          choices=options([(Channel.phone.value, _l("phone")), (Channel.email.value, _l("email")),
+                                           (Channel.paper.value, _l("paper")),
+                                           (Channel.in_person.value, _l("in person"))]))
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
     title = StringField(_l("Title"), validators=[Visible(), Length(min=3, max=120)])
     description = TextAreaField(_l("What the person says"), validators=[Visible(), Length(max=TEXT)])
@@ -111,7 +113,7 @@ class IntakeForm(CleanForm):
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
     address = TextAreaField(_l("Correspondence address"), validators=[Length(max=500)])
     access_form = SelectField(_l("Preferred form of access (information requests)"), validate_choice=False,
-                              choices=[("", "—")] + list(LABELS.items()))
+                              choices=options([("", "—")] + list(LABELS.items())))
     files = MultipleFileField(_l("Scanned documents (optional)"))
     by_hand = BooleanField(_l("Keep it in the triage inbox to route it by hand"))
 
@@ -137,13 +139,14 @@ class ModerateForm(VersionedForm):
 
 class HideForm(VersionedForm):
     reason = SelectField(_l("Reason"), validators=[InputRequired()],
-                         choices=[(reason.value, HIDDEN[reason]) for reason in HiddenReason])
+                         choices=options([(reason.value, HIDDEN[reason]) for reason in HiddenReason]))
 
 
 class HoldForm(CleanForm):
     hold = RadioField(_l("New public items"), validators=[InputRequired()],
-                      choices=[("off", _l("published at once (photos and question texts still wait for approval)")),
-                               ("on", _l("held for review, every one of them (during a spam wave)"))])
+                      choices=options([
+                          ("off", _l("published at once (photos and question texts still wait for approval)")),
+                          ("on", _l("held for review, every one of them (during a spam wave)"))]))
 
 
 class BlockForm(CleanForm):
@@ -166,7 +169,7 @@ class DecisionForm(VersionedForm):
     outcome = RadioField(_l("Decision"), validators=[InputRequired(_l("Choose the decision."))], choices=[],
                          validate_choice=False)
     extent = TextAreaField(_l("Extent of the information to which access is given"), validators=[Length(max=2000)])
-    access_form = SelectField(_l("Form of access"), choices=[("", "—")] + list(LABELS.items()))
+    access_form = SelectField(_l("Form of access"), choices=options([("", "—")] + list(LABELS.items())))
     term_days = StringField(_l("Term of access, in days from receiving the decision"), default="30",
                             render_kw={"inputmode": "numeric", "autocomplete": "off"})
     place = StringField(_l("Place of access (not needed for access by email)"), validators=[Length(max=300)])
@@ -195,6 +198,6 @@ class CommunicationForm(VersionedForm):
 
 
 class ProposalExtensionForm(VersionedForm):
-    months = SelectField(_l("Time for the decision, from registration"), choices=[
-        (str(n), _l("%(num)d months", num=n)) for n in range(3, 7)])
+    months = SelectField(_l("Time for the decision, from registration"), choices=options([
+        (str(n), _l("%(num)d months", num=n)) for n in range(3, 7)]))
     reason = TextAreaField(_l("Reason (the filer reads it)"), validators=[Visible(), Length(max=2000)])

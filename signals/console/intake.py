@@ -19,7 +19,7 @@ from app.extensions import db
 from app.kinds import Kind
 from app.unit_of_work import unit_of_work
 from app.web.errors import error_response
-from app.web.fields import whole_number
+from app.web.fields import options, whole_number
 from geo.models import Area, AreaLevel
 from signals import document_uploads, queries, services
 from signals.console.forms import IntakeForm
@@ -36,9 +36,10 @@ EARLIER = 20
 def _choices(form: IntakeForm) -> None:
     categories = db.session.scalars(select(Category).where(Category.active.is_(True))
                                     .order_by(Category.kind, Category.position)).all()
-    form.category.choices = [("", "—")] + [(c.code, f"{kind_label(c.kind)}: {c.text('name')}") for c in categories]
+    form.category.choices = options([("", "—")] + [(c.code, f"{kind_label(c.kind)}: {c.text('name')}")
+                                                   for c in categories])
     areas = db.session.scalars(select(Area).where(Area.level == AreaLevel.district).order_by(Area.name_bg)).all()
-    form.district.choices = [("", "—")] + [(str(a.id), a.text("name")) for a in areas]
+    form.district.choices = options([("", "—")] + [(str(a.id), a.text("name")) for a in areas])
 
 
 def earlier_items(term: str) -> list[Signal]:

@@ -15,7 +15,7 @@ from app.departments.models import Category, Department, Membership
 from app.extensions import db
 from app.kinds import Kind
 from app.localized import current_locale
-from app.web.fields import whole_number
+from app.web.fields import options, whole_number
 from signals import access, deadlines, document_uploads, workflow
 from signals.access import Reader
 from signals.console import forms
@@ -46,16 +46,16 @@ def _forms(item: Signal) -> dict:
     """The action forms, each filled on the item's current version."""
     version = {"version": str(item.version)}
     assign = forms.AssignForm(data=version)
-    assign.assignee.choices = [("", _("nobody"))] + [(str(u.id), u.name) for u in _members(item)]
+    assign.assignee.choices = options([("", _("nobody"))] + [(str(u.id), u.name) for u in _members(item)])
     assign.assignee.data = str(item.assignee_id or "")
     status = forms.StatusForm(data=version)
-    status.status.choices = [(s.value, workflow.label(s, current_locale(), item.kind))
-                             for s in sorted(workflow.allowed(item.kind, item.status), key=lambda s: s.value)
-                             if s not in _OWN_FORMS and s not in decisions.OUTCOMES.get(item.kind, ())]
+    status.status.choices = options([(s.value, workflow.label(s, current_locale(), item.kind))
+                                     for s in sorted(workflow.allowed(item.kind, item.status), key=lambda s: s.value)
+                                     if s not in _OWN_FORMS and s not in decisions.OUTCOMES.get(item.kind, ())])
     reroute = forms.RerouteForm(data=version)
-    reroute.department.choices = [("", "—")] + [(str(d.id), d.text("name")) for d in db.session.scalars(
+    reroute.department.choices = options([("", "—")] + [(str(d.id), d.text("name")) for d in db.session.scalars(
         select(Department).where(Department.active.is_(True), Department.id != item.department_id)
-        .order_by(Department.name_bg))]
+        .order_by(Department.name_bg))])
     return {"assign_form": assign, "status_form": status, "reply_form": _reply_form(item, version),
             "canned": db.session.scalars(select(CannedResponse).where(
                 CannedResponse.department_id == item.department_id, CannedResponse.active.is_(True))
@@ -81,10 +81,10 @@ def _correction_forms(item: Signal, version: dict) -> dict:
     categories = db.session.scalars(select(Category).where(Category.active.is_(True))
                                     .order_by(Category.kind, Category.position)).all()
     kind = forms.KindForm(data=version)
-    kind.category.choices = [("", "—")] + [(c.code, f"{kind_label(c.kind)}: {c.text('name')}") for c in categories
-                                           if c.kind in group and c.kind != item.kind]
+    kind.category.choices = options([("", "—")] + [(c.code, f"{kind_label(c.kind)}: {c.text('name')}")
+                                                   for c in categories if c.kind in group and c.kind != item.kind])
     category = forms.CategoryForm(data=version)
-    category.category.choices = [(c.code, c.text("name")) for c in categories if c.kind == item.kind]
+    category.category.choices = options([(c.code, c.text("name")) for c in categories if c.kind == item.kind])
     category.category.data = item.category.code
     redact = forms.RedactForm(data={**version, "title": item.title, "description": item.description})
     return {"duplicate_form": forms.DuplicateForm(data=version), "kind_form": kind, "category_form": category,

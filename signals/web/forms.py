@@ -16,7 +16,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 from app.kinds import Kind
 from app.web import text
 from app.mail.addresses import optional_email
-from app.web.fields import CleanForm, DecimalField, Visible
+from app.web.fields import CleanForm, DecimalField, Visible, options
 from signals import routing
 from signals.documents import DOCX_TYPE
 from signals.services.fix_check import COMMENT_MAX
@@ -38,8 +38,8 @@ class ReportForm(CleanForm):
     """What an anonymous resident fills in; bad input gets its message at its field."""
 
     kind = RadioField(_l("What do you want to do?"), default=Kind.problem.value,
-                      choices=[(Kind.problem.value, _l("Report a problem")),
-                               (Kind.question.value, _l("Ask a question"))])
+                      choices=options([(Kind.problem.value, _l("Report a problem")),
+                                       (Kind.question.value, _l("Ask a question"))]))
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
     title = StringField(_l("Title"), validators=[Visible(_l("Write a short title.")), Length(min=5, max=120),
                                                  few_links])
@@ -60,9 +60,9 @@ class ReportForm(CleanForm):
         if self.kind.data not in PUBLIC:
             self.kind.data = Kind.problem.value
         self.categories = categories or {}          # kind → [(department name, [(code, name)])]
-        self.category.choices = [(code, name) for _, options in self.categories.get(self.kind.data, [])
-                                 for code, name in options]
-        self.district.choices = [("", "—")] + list(districts)
+        self.category.choices = options([(code, name) for _, group in self.categories.get(self.kind.data, [])
+                                         for code, name in group])
+        self.district.choices = options([("", "—")] + list(districts))
         if not _KEY.match(self.submission_key.data or ""):   # absent or tampered: a fresh one, and no error
             self.submission_key.data = secrets.token_urlsafe(24)
             self.submission_key.process_errors = []
@@ -76,12 +76,12 @@ class ReportForm(CleanForm):
         """A category of the chosen kind (without JavaScript the list may still show the other kind's)."""
         if not field.data:
             raise ValidationError(_l("Choose a category."))
-        if field.data not in {code for code, _ in field.choices}:
+        if field.data not in {option.value for option in field.choices}:
             raise ValidationError(_l("Choose a category of this kind."))
 
     def validate_district(self, field) -> None:
         """Only a district from the list."""
-        if field.data and field.data not in {value for value, _ in field.choices}:
+        if field.data and field.data not in {option.value for option in field.choices}:
             raise ValidationError(_l("Choose a district from the list."))
 
     def validate_website(self, field) -> None:
@@ -130,7 +130,8 @@ class AnswerForm(CleanForm):
 class FixedForm(CleanForm):
     """The filer's answer to "Is it fixed?": yes or no, and for a no what is still wrong."""
 
-    fixed = RadioField(_l("Is it fixed?"), choices=[("yes", _l("Yes, it is fixed")), ("no", _l("No, it is not fixed"))],
+    fixed = RadioField(_l("Is it fixed?"), choices=options([("yes", _l("Yes, it is fixed")),
+                                                            ("no", _l("No, it is not fixed"))]),
                        validate_choice=False, validators=[InputRequired(_l("Choose yes or no.")),
                                                           AnyOf(("yes", "no"), _l("Choose yes or no."))])
     comment = TextAreaField(_l("Your comment"), validators=[Length(max=COMMENT_MAX)])

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.kinds import Kind
 from app.localized import current_locale, in_locale
 from app.mail.addresses import optional_email
-from app.web.fields import CleanForm, Visible
+from app.web.fields import CleanForm, Visible, options
 from signals import registry
 from signals.documents import DOCX_TYPE
 from signals.models import Signal
@@ -43,7 +43,7 @@ class PrivateForm(CleanForm):
                           render_kw={"autocomplete": "street-address"})
     email = EmailField(_l("Email"), validators=[Length(max=254)], render_kw={"autocomplete": "email"})
     phone = StringField(_l("Phone (optional)"), validators=[Length(max=50)], render_kw={"autocomplete": "tel"})
-    access_form = RadioField(_l("Preferred form of access"), choices=list(ACCESS_FORMS.items()),
+    access_form = RadioField(_l("Preferred form of access"), choices=options(list(ACCESS_FORMS.items())),
                              validate_choice=False)
     files = MultipleFileField(_l("Attachments (optional)"), render_kw={
         "accept": ".pdf,.jpg,.jpeg,.png,.docx,application/pdf,image/jpeg,image/png," + DOCX_TYPE})
@@ -51,11 +51,11 @@ class PrivateForm(CleanForm):
     def __init__(self, kind: str, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind, self.user = kind, user
-        self.category.choices = category_choices(Kind(kind))
+        self.category.choices = options(category_choices(Kind(kind)))
 
     def validate_category(self, field) -> None:
         """A category of this kind."""
-        if field.data not in {code for code, _name in self.category.choices}:
+        if field.data not in {option.value for option in self.category.choices}:
             raise ValidationError(_l("Choose a category."))
 
     def validate_email(self, field) -> None:

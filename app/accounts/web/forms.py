@@ -14,7 +14,7 @@ from app.accounts.identity import normal_email, profile
 from app.accounts.models import AccountKind
 from app.accounts.passwords import MAX_LENGTH, weaknesses
 from app.mail.addresses import InvalidAddress
-from app.web.fields import CleanForm, Visible, whole_number
+from app.web.fields import CleanForm, Visible, options, whole_number
 
 LANGUAGES = [("bg", "Български"), ("en", "English"), ("ru", "Русский")]
 _PHONE = re.compile(r"\+?[0-9 ()/-]{6,40}")
@@ -74,8 +74,8 @@ def _new_password(label=None):
 class RegisterForm(NewPasswordMixin, CleanForm):
     """A person (names by the profile) or an organisation (name, seat, optional registry number)."""
 
-    kind = RadioField(_l("I register as"), choices=[(AccountKind.person.value, _l("a person")),
-                                                    (AccountKind.organisation.value, _l("an organisation"))],
+    kind = RadioField(_l("I register as"), choices=options([(AccountKind.person.value, _l("a person")),
+                                                            (AccountKind.organisation.value, _l("an organisation"))]),
                       default=AccountKind.person.value)
     first_name = StringField(_l("First name"), validators=[Length(max=100)], render_kw={"autocomplete": "given-name"})
     middle_name = StringField(_l("Middle name"), validators=[Length(max=100)],
@@ -92,7 +92,7 @@ class RegisterForm(NewPasswordMixin, CleanForm):
     phone = StringField(_l("Phone (optional)"), validators=[Length(max=40)],
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
     password = _new_password()
-    locale = SelectField(_l("Language of our mail"), choices=LANGUAGES, default="bg")
+    locale = SelectField(_l("Language of our mail"), choices=options(LANGUAGES), default="bg")
 
     def related_words(self) -> list[str]:
         """Names, organisation and address: a password made of them is refused."""
