@@ -11,6 +11,7 @@ from app.kinds import Kind
 from signals.models import HiddenReason
 from signals.services import moderation
 from signals.gate import GATED
+from tests.fixtures.database import statements_run
 from tests.signals.formhelpers import form_token
 
 # Query arguments that url_for would treat as its own (_external, _method, …) or that clash with the route's.
@@ -171,18 +172,9 @@ def test_staff_reads_of_a_private_item_are_audited_and_nobody_elses(app, db_sess
 
 
 def test_the_canonical_redirect_happens_before_any_lookup(app, client, create_signal):
-    from sqlalchemy import event
-
-    from app.extensions import db
-
     number = create_signal(Kind.problem).number
-    statements = []
-    listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with statements_run() as statements:
         response = client.get(f"/signals/{number.lower()}")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 302 and not [s for s in statements if "signals" in s]
 
 

@@ -4,13 +4,14 @@ use the chosen index, the whole city reads the cell table and not the signals.""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from app import clock
 from app.departments.models import Category, Department, RoutingRule
 from app.extensions import db
 from app.kinds import Kind
 from signals import map_cells
+from tests.fixtures.database import statements_run
 
 FILL = text("""
 INSERT INTO signals (number, kind, status, version, title, description, category_id, department_id, location,
@@ -38,17 +39,9 @@ def fifty_thousand(app, committed):
 
 
 def _captured_plan(app, path: str, marker: str) -> str:
-    captured = []
-
-    def grab(conn, cursor, statement, parameters, context, executemany):
-        if marker in statement:
-            captured.append(cursor.mogrify(statement, parameters).decode())
-
-    event.listen(db.engine, "before_cursor_execute", grab)
-    try:
+    with statements_run() as statements:
         response = app.test_client().get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", grab)
+    captured = [statement for statement in statements if marker in statement]
     assert response.status_code == 200 and len(captured) == 1
     db.session.remove()
     return "\n".join(row[0] for row in db.session.execute(text("EXPLAIN " + captured[0])))

@@ -9,23 +9,9 @@ from datetime import timedelta
 from app import clock
 from app.kinds import Kind
 from signals import map_data
+from tests.fixtures.database import statements_run
 
 IMMUTABLE, SHORT = "public, max-age=31536000, immutable", "public, max-age=15"
-
-
-def _with_statements(call):
-    """What `call` returns, and the SQL statements it ran."""
-    from sqlalchemy import event
-
-    from app.extensions import db
-
-    seen = []
-    listener = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        return call(), seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def test_the_version_moves_at_most_once_a_minute_and_only_after_a_change(db_session, create_signal):
@@ -71,7 +57,8 @@ def test_the_whole_city_is_made_once_per_version_and_kept_as_long_as_a_browser_k
         document = client.get("/map/version.json").json
         url = f"/map/cells.json?level=0&from={document['from']['30']}&v={document['version']}"
         first = client.get(url)
-        again, statements = _with_statements(lambda: client.get(url))
+        with statements_run() as statements:
+            again = client.get(url)
         assert first.json["total"] == 1 and again.get_data() == first.get_data() and statements == []
         assert again.headers["Cache-Control"] == IMMUTABLE
         create_signal(Kind.problem)
