@@ -357,10 +357,12 @@ def report(rows: int, results: dict) -> None:
         latencies = [x for m, _ in runs for x in m.latencies]
         product = statistics.median(m.rate for m, _ in runs)
         alone = [(m, a) for m, a in runs if a is not None]
-        pg_rate, ratio, pg_alone = (f"{statistics.median(a.rate for _, a in alone):>10.1f}",
-                                    f"{statistics.median(m.rate / a.rate for m, a in alone):>7.2f}",
-                                    f"{statistics.median(a.pg_ms for _, a in alone):>12.2f}") if alone else (
-                                    f"{'-':>10}", f"{'-':>7}", f"{'-':>12}")
+        if alone:
+            pg_rate = f"{statistics.median(a.rate for _, a in alone):>10.1f}"
+            ratio = f"{statistics.median(m.rate / a.rate for m, a in alone):>7.2f}"
+            pg_alone = f"{statistics.median(a.pg_ms for _, a in alone):>12.2f}"
+        else:                                            # a page that runs no statement
+            pg_rate, ratio, pg_alone = f"{'-':>10}", f"{'-':>7}", f"{'-':>12}"
         print(f"{label:<30}{threads:>4}{product:>9.1f}{pg_rate}{ratio}{product / hello:>9.2f}{pct(latencies, 50):>8.2f}"
               f"{pct(latencies, 95):>8.2f}{pct(latencies, 99):>8.2f}{statistics.median(m.size for m, _ in runs):>9.0f}"
               f"{statistics.median(m.web_ms for m, _ in runs):>8.2f}{statistics.median(m.pg_ms for m, _ in runs):>7.2f}"
